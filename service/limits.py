@@ -1,0 +1,30 @@
+"""Rate limits per client (remote address), counted in the same Redis as the queue."""
+
+from __future__ import annotations
+
+from flask import Flask, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
+
+def init_app(app: Flask) -> Limiter:
+    timeout = app.config["REDIS_TIMEOUT"]
+    limiter = Limiter(
+        get_remote_address,
+        app=app,
+        storage_uri=app.config["REDIS_URL"],
+        # Fail fast like the API's own client: Redis down is a 503, not a hang.
+        storage_options={"socket_connect_timeout": timeout, "socket_timeout": timeout, "retry": Retry(NoBackoff(), 0)},
+        default_limits=[app.config["RATE_LIMIT"]],
+        default_limits_exempt_when=lambda: request.method == "OPTIONS",
+        headers_enabled=True,
+        key_prefix="corroborate",
+        swallow_errors=False,
+        enabled=app.config["RATE_LIMIT_ENABLED"],
+    )
+    # Queuing pages costs workers' time: a tighter limit on it.
+    submit = app.view_functions["annotations.create"]
+    limiter.limit(lambda: app.config["RATE_LIMIT_SUBMIT"], methods=["POST"])(submit)
+    return limiter

@@ -1,0 +1,87 @@
+"""Which sentences of a text are factual claims, and which are page furniture.
+
+Furniture never gets a label and never corroborates anything: "Read next" blocks
+and what follows them, lists of headlines, timestamps, bylines, photo credits,
+comment prompts, section headings and questions.
+"""
+
+from __future__ import annotations
+
+import re
+
+from workers.segment import Sentence, split_sentences
+
+# A line that opens a block of links to other stories: everything after it is furniture.
+RELATED_MARKER = re.compile(
+    r"^(read next|read more|related( stories| articles| news)?|more from|more stories|"
+    r"recommended( for you)?|most read|most popular|you may also like|also read|"
+    r"latest news|trending( now)?|more on this story|see also|top stories)\s*:?$",
+    re.IGNORECASE,
+)
+TIMESTAMP = re.compile(r"^\(?\d{1,2}[:.]\d{2}(\s?[ap]\.?m\.?)?\)?( [A-Z]{2,4})?$", re.IGNORECASE)
+BYLINE = re.compile(r"^(by|written by|reporting by|editing by|photo:|image:|source:)\s", re.IGNORECASE)
+CREDIT = re.compile(r"^\(?[^()]{0,40}\b(photo|photograph|image|video|file)\)?$", re.IGNORECASE)
+PROMPT = re.compile(
+    r"\b(leave (a|the first|your) comment|comments?$|share this|sign up|subscribe|"
+    r"click here|follow us|newsletter|all rights reserved|cookie|advertisement)\b",
+    re.IGNORECASE,
+)
+MIN_WORDS = 4
+TITLE_MIN_WORDS = 6
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text)
+
+
+def furniture_lines(sentences: list[Sentence]) -> set[int]:
+    """Lines that are not part of the report: related-story blocks and headline lists."""
+    lines: dict[int, list[Sentence]] = {}
+    for sentence in sentences:
+        lines.setdefault(sentence.line, []).append(sentence)
+    furniture: set[int] = set()
+    for line_no in sorted(lines):
+        first = lines[line_no][0]
+        if len(lines[line_no]) == 1 and RELATED_MARKER.match(first.text):
+            furniture.update(n for n in lines if n >= line_no)
+            break
+    # Three or more unpunctuated lines in a row form a list of headlines or tags.
+    run: list[int] = []
+    for line_no in sorted(lines) + [None]:
+        if line_no is not None and not any(s.terminated for s in lines[line_no]):
+            run.append(line_no)
+            continue
+        if len(run) >= 3:
+            furniture.update(run)
+        run = []
+    return furniture
+
+
+def is_claim_text(sentence: Sentence) -> bool:
+    """Whether one sentence, on its own, reads as a statement of fact."""
+    text = sentence.text.strip()
+    if len(_words(text)) < MIN_WORDS:
+        return False
+    if text.rstrip("\"'”’ )").endswith("?") or text.endswith(":"):
+        return False
+    if TIMESTAMP.match(text) or BYLINE.match(text) or CREDIT.match(text) or PROMPT.search(text):
+        return False
+    return True
+
+
+def claim_sentences(text: str, sentences: list[Sentence] | None = None) -> list[Sentence]:
+    """The sentences of ``text`` that are factual claims, in order."""
+    sentences = split_sentences(text) if sentences is None else sentences
+    furniture = furniture_lines(sentences)
+    first_line = sentences[0].line if sentences else None
+    claims = []
+    for sentence in sentences:
+        if sentence.line in furniture or not is_claim_text(sentence):
+            continue
+        # Unpunctuated lines are headings; only a headline that opens the text states facts.
+        if not sentence.terminated and not (
+            sentence.line == first_line and len(_words(sentence.text)) >= TITLE_MIN_WORDS
+        ):
+            continue
+        claims.append(sentence)
+    return claims

@@ -1,0 +1,229 @@
+"""The engine: load a corpus once, then label the claims of any page against it.
+
+    engine = load_engine("seeds")
+    engine.annotate(text, url=None)  # -> the JSON contract (README)
+
+``annotate`` is thread-safe: it reads one immutable snapshot of the corpus, and
+``sync`` swaps in a new snapshot when reports are added or removed.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+
+from workers.claims import claim_sentences
+from workers.corpus import Report, corpus_version, load_folder
+from workers.embed import Embedder
+from workers.events import Event, document_event
+from workers.facts import Title, extract
+from workers.index import SentenceIndex
+from workers.match import Source, Statement, idf_weights, judge
+from workers.segment import split_sentences
+
+CANDIDATES = 40  # nearest corpus sentences looked at per claim
+SAME_SENTENCE = 0.97  # cosine at which two sentences are copies of each other
+SAME_EVENT = 0.75  # cosine of sentences that tie a report without a date to a dated one
+PAGE_CACHE = 20_000
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything derived from one version of the corpus."""
+
+    reports: tuple[Report, ...]
+    sources: tuple[Source, ...]
+    statements: tuple[Statement, ...]
+    index: SentenceIndex
+    idf: dict[str, float]
+    mentions: dict[str, list[tuple[Title, Statement]]]  # person key -> titled mentions
+    version: str
+
+
+def _person_key(person: str) -> str:
+    return person[:4]
+
+
+class Engine:
+    def __init__(self, reports: list[Report], embedder: Embedder | None = None):
+        self.embedder = embedder or Embedder()
+        self._base = list(reports)
+        self._vectors: dict[str, np.ndarray] = {}
+        self._page_vectors: dict[str, np.ndarray] = {}
+        self._lock = threading.Lock()
+        self._snapshot = self._build(self._base)
+
+    @property
+    def version(self) -> str:
+        return self._snapshot.version
+
+    @property
+    def reports(self) -> tuple[Report, ...]:
+        return self._snapshot.reports
+
+    def sync(self, extra: list[Report]) -> bool:
+        """Make the corpus the base folder plus ``extra``; True when it changed."""
+        reports = self._base + [r for r in extra if r.doc not in {b.doc for b in self._base}]
+        if corpus_version(reports) == self._snapshot.version:
+            return False
+        with self._lock:
+            self._snapshot = self._build(reports)
+        return True
+
+    # -- building -----------------------------------------------------------------
+
+    def _embed(self, texts: list[str], cache: dict[str, np.ndarray]) -> np.ndarray:
+        missing = [t for t in dict.fromkeys(texts) if t not in cache and t not in self._vectors]
+        if missing:
+            for text, vector in zip(missing, self.embedder.embed(missing)):
+                cache[text] = vector
+        rows = [self._vectors.get(t) if t in self._vectors else cache[t] for t in texts]
+        return np.array(rows, dtype=np.float32).reshape(len(texts), Embedder.dimensions)
+
+    def _build(self, reports: list[Report]) -> Snapshot:
+        statements, owners = [], []
+        for number, report in enumerate(reports):
+            for sentence in claim_sentences(report.text):
+                statements.append(Statement(sentence.text, extract(sentence.text), number))
+                owners.append(number)
+        vectors = self._embed([s.text for s in statements], self._vectors)
+        owners_array = np.array(owners, dtype=int)
+        groups = _duplicate_groups(statements, len(reports))
+        events = _report_events(reports, vectors, owners_array)
+        sources = tuple(
+            Source(r.doc, r.title, groups[i], events[i]) for i, r in enumerate(reports)
+        )
+        mentions: dict[str, list[tuple[Title, Statement]]] = defaultdict(list)
+        for statement in statements:
+            for title in statement.facts.titles:
+                mentions[_person_key(title.person)].append((title, statement))
+        return Snapshot(
+            reports=tuple(reports),
+            sources=sources,
+            statements=tuple(statements),
+            index=SentenceIndex(vectors),
+            idf=idf_weights([s.facts.terms for s in statements]),
+            mentions=dict(mentions),
+            version=corpus_version(reports),
+        )
+
+    # -- annotating ---------------------------------------------------------------
+
+    def annotate(self, text: str, url: str | None = None) -> dict:
+        """Label every claim of ``text``; returns the JSON contract."""
+        snap = self._snapshot
+        sentences = split_sentences(text)
+        claims = claim_sentences(text, sentences)
+        if len(self._page_vectors) > PAGE_CACHE:
+            self._page_vectors.clear()
+        vectors = self._embed([c.text for c in claims], self._page_vectors)
+        neighbours = snap.index.search(vectors, CANDIDATES) if claims else []
+        excluded = _own_groups(snap, neighbours, len(claims), url)
+        page_event = document_event(text) or _nearest_event(snap, neighbours, excluded)
+        annotations = []
+        for claim, (ids, cosines) in zip(claims, neighbours):
+            facts = extract(claim.text)
+            candidates = [(snap.statements[i], float(c)) for i, c in zip(ids, cosines)]
+            mentions = [m for t in facts.titles for m in snap.mentions.get(_person_key(t.person), [])]
+            verdict = judge(claim.text, facts, candidates, list(snap.sources), page_event,
+                            excluded, snap.idf, mentions)
+            annotations.append({
+                "text": claim.text,
+                "start": claim.start,
+                "end": claim.end,
+                "start_utf16": claim.start_utf16,
+                "end_utf16": claim.end_utf16,
+                "label": verdict.label,
+                "support": [e.as_dict() for e in verdict.support],
+                "conflict": [e.as_dict() for e in verdict.conflict],
+            })
+        return {
+            "annotations": annotations,
+            "corpus": {
+                "documents": len(snap.reports),
+                "sentences": len(snap.statements),
+                "version": snap.version,
+            },
+        }
+
+
+def _duplicate_groups(statements: list[Statement], count: int) -> list[int]:
+    """Reports that share most of their sentences are one report printed twice."""
+    by_text: dict[str, set[int]] = defaultdict(set)
+    sizes = Counter(s.source for s in statements)
+    for s in statements:
+        by_text[" ".join(s.text.lower().split())].add(s.source)
+    shared: Counter = Counter()
+    for owners in by_text.values():
+        if 1 < len(owners) <= 50:
+            ordered = sorted(owners)
+            for i, a in enumerate(ordered):
+                for b in ordered[i + 1 :]:
+                    shared[a, b] += 1
+    parent = list(range(count))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for (a, b), n in shared.items():
+        if n >= 0.6 * min(sizes[a], sizes[b]):
+            parent[root(b)] = root(a)
+    return [root(i) for i in range(count)]
+
+
+def _report_events(reports: list[Report], vectors: np.ndarray, owners: np.ndarray) -> list[Event | None]:
+    """Each report's event; an undated report takes the event of the dated report it echoes most."""
+    events = [document_event(r.text) for r in reports]
+    dated = [i for i, e in enumerate(events) if e is not None]
+    if not dated or len(dated) == len(reports):
+        return events
+    dated_rows = np.flatnonzero(np.isin(owners, dated))
+    if len(dated_rows) == 0:
+        return events
+    dated_index = SentenceIndex(vectors[dated_rows])
+    for number, event in enumerate(events):
+        rows = np.flatnonzero(owners == number)
+        if event is not None or len(rows) == 0:
+            continue
+        votes: Counter = Counter()
+        for ids, cosines in dated_index.search(vectors[rows], 5):
+            for i, c in zip(ids, cosines):
+                if c >= SAME_EVENT:
+                    votes[int(owners[dated_rows[i]])] += 1
+        if votes:
+            events[number] = events[votes.most_common(1)[0][0]]
+    return events
+
+
+def _own_groups(snap: Snapshot, neighbours: list, claims: int, url: str | None) -> set[int]:
+    """The page's own report (and its copies): a page never corroborates itself."""
+    copies: Counter = Counter()
+    for ids, cosines in neighbours:
+        hits = {snap.statements[i].source for i, c in zip(ids, cosines) if c >= SAME_SENTENCE}
+        copies.update(hits)
+    own = {n for n, hits in copies.items() if hits >= max(1, 0.5 * claims)}
+    if url:
+        own |= {n for n, r in enumerate(snap.reports) if r.url and r.url == url}
+    return {snap.sources[n].group for n in own}
+
+
+def _nearest_event(snap: Snapshot, neighbours: list, excluded: set[int]) -> Event | None:
+    """An undated page is about the event of the reports it echoes most."""
+    votes: Counter = Counter()
+    for ids, cosines in neighbours:
+        for i, c in zip(ids, cosines):
+            source = snap.sources[snap.statements[i].source]
+            if c >= SAME_EVENT and source.event is not None:
+                votes[source.event] += 1
+    return votes.most_common(1)[0][0] if votes else None
+
+
+def load_engine(folder: str = "seeds") -> Engine:
+    """An engine over the reports in ``folder``."""
+    return Engine(load_folder(folder))

@@ -1,0 +1,181 @@
+"""`corroborate report`: a batch's results as one self-contained HTML page people can read.
+
+Per page, its text with every claim marked in the extension's colours and the
+evidence shown on hover (or keyboard focus); on top, a table of claims per label
+per page. No scripts, no external files: styles are inline in the document, and
+every piece of text from a page or the corpus is HTML-escaped.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+
+import click
+
+from workers.w3c import evidence_line
+
+LABELS = ("corroborated", "mixed", "contradicted", "unverified")
+LABEL_COLOURS = {
+    "corroborated": "#2e7d32",
+    "mixed": "#f59e0b",
+    "contradicted": "#c62828",
+    "unverified": "#9e9e9e",
+}
+
+STYLE = """
+:root { color-scheme: light; }
+body { font: 16px/1.6 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0 auto; max-width: 60rem;
+       padding: 1.5rem; color: #1f2933; background: #fff; }
+h1 { font-size: 1.6rem; margin: 0 0 .25rem; }
+h2 { font-size: 1.25rem; margin: 2.5rem 0 .25rem; }
+.meta { color: #52606d; font-size: .9rem; margin: 0 0 1rem; word-break: break-all; }
+table { border-collapse: collapse; width: 100%; font-size: .95rem; }
+th, td { border-bottom: 1px solid #e4e7eb; padding: .35rem .5rem; text-align: left; }
+td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
+tfoot td { font-weight: 600; }
+.key { display: inline-block; width: .8em; height: .8em; border-radius: 2px; margin-right: .3em; vertical-align: -.05em; }
+.legend { margin: .5rem 0 1rem; font-size: .9rem; }
+.legend span { margin-right: 1rem; }
+.page-text { white-space: pre-wrap; overflow-wrap: anywhere; }
+.claim { position: relative; border-radius: 2px; cursor: help; }
+.claim:focus { outline: 2px solid #3b82f6; }
+.claim.corroborated { background: rgba(46, 125, 50, .18); border-bottom: 2px solid #2e7d32; }
+.claim.mixed { background: rgba(245, 158, 11, .22); border-bottom: 2px solid #f59e0b; }
+.claim.contradicted { background: rgba(198, 40, 40, .16); border-bottom: 2px solid #c62828; }
+.claim.unverified { border-bottom: 1px dotted #9e9e9e; }
+.evidence { display: none; position: absolute; left: 0; top: 100%; z-index: 10; width: min(34rem, 80vw);
+            margin-top: .3rem; padding: .6rem .75rem; background: #fff; color: #1f2933; border: 1px solid #cbd2d9;
+            border-radius: 6px; box-shadow: 0 6px 20px rgba(0,0,0,.15); font-size: .85rem; line-height: 1.45;
+            white-space: normal; }
+.claim:hover > .evidence, .claim:focus > .evidence { display: block; }
+.evidence b { display: block; margin-bottom: .25rem; }
+.evidence ul { margin: .25rem 0 0; padding-left: 1.1rem; }
+.evidence li.support { color: #1b5e20; }
+.evidence li.conflict { color: #8e1c1c; }
+.claims-only li { margin-bottom: .4rem; }
+"""
+
+
+@dataclass(frozen=True)
+class ReportPage:
+    title: str
+    url: str | None
+    source: str | None
+    text: str | None  # the page text, when the results file carries it
+    claims: list[dict]
+
+    def count(self, label: str) -> int:
+        return sum(1 for claim in self.claims if claim.get("label") == label)
+
+
+def read_results(path: str | Path) -> list[ReportPage]:
+    """The pages of a batch results file (JSONL of {"url", "title", "result", ...})."""
+    pages = []
+    with open(path, encoding="utf-8") as handle:
+        for line_no, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError:
+                raise click.ClickException(f"{path}:{line_no}: not a JSON line of batch results") from None
+            result = record.get("result") or {}
+            pages.append(
+                ReportPage(
+                    title=record.get("title") or record.get("url") or record.get("source") or f"Page {len(pages) + 1}",
+                    url=record.get("url"),
+                    source=record.get("source"),
+                    text=record.get("text"),
+                    claims=sorted(result.get("annotations") or [], key=lambda claim: claim["start"]),
+                )
+            )
+    return pages
+
+
+def evidence_html(claim: dict) -> str:
+    label = claim.get("label", "")
+    items = [
+        f'<li class="{kind}">{escape(evidence_line(item, relation))}</li>'
+        for relation, kind in (("Supported", "support"), ("Disputed", "conflict"))
+        for item in claim.get(kind) or []
+    ]
+    listing = f"<ul>{''.join(items)}</ul>" if items else "<div>No other report addresses this sentence.</div>"
+    return f'<span class="evidence" role="tooltip"><b>{escape(label)}</b>{listing}</span>'
+
+
+def claim_html(claim: dict, body: str) -> str:
+    label = claim.get("label", "unverified")
+    css = label if label in LABELS else "unverified"
+    return f'<span class="claim {css}" tabindex="0" data-label="{escape(label)}">{body}{evidence_html(claim)}</span>'
+
+
+def marked_text_html(text: str, claims: list[dict]) -> str:
+    """The page text, escaped, with each claim wrapped in its mark; overlapping or stale spans are skipped."""
+    pieces, at = [], 0
+    for claim in claims:
+        start, end = claim.get("start", -1), claim.get("end", -1)
+        if start < at or end > len(text) or text[start:end] != claim.get("text"):
+            continue
+        pieces.append(escape(text[at:start]))
+        pieces.append(claim_html(claim, escape(text[start:end])))
+        at = end
+    pieces.append(escape(text[at:]))
+    return "".join(pieces)
+
+
+def page_html(page: ReportPage, anchor: str) -> str:
+    where = page.url or page.source or ""
+    link = f'<a href="{escape(page.url)}">{escape(page.url)}</a>' if page.url else escape(where)
+    if page.text is not None:
+        body = f'<div class="page-text">{marked_text_html(page.text, page.claims)}</div>'
+    else:  # results without the page text: list the claims on their own
+        items = "".join(f"<li>{claim_html(claim, escape(claim.get('text', '')))}</li>" for claim in page.claims)
+        body = f'<ul class="claims-only">{items}</ul>'
+    return f'<section class="page" id="{anchor}"><h2>{escape(page.title)}</h2><p class="meta">{link}</p>{body}</section>'
+
+
+def summary_html(pages: list[ReportPage]) -> str:
+    head = "".join(f'<th class="n"><span class="key" style="background:{LABEL_COLOURS[label]}"></span>{label}</th>'
+                   for label in LABELS)
+    rows = []
+    for index, page in enumerate(pages):
+        counts = "".join(f'<td class="n">{page.count(label)}</td>' for label in LABELS)
+        rows.append(f'<tr><td><a href="#page-{index + 1}">{escape(page.title)}</a></td>{counts}'
+                    f'<td class="n">{len(page.claims)}</td></tr>')
+    totals = "".join(f'<td class="n">{sum(page.count(label) for page in pages)}</td>' for label in LABELS)
+    total = sum(len(page.claims) for page in pages)
+    return (f'<table class="summary"><thead><tr><th>Page</th>{head}<th class="n">claims</th></tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody><tfoot><tr><td>All pages</td>{totals}<td class="n">{total}</td></tr>'
+            f"</tfoot></table>")
+
+
+def legend_html() -> str:
+    return '<p class="legend">' + "".join(
+        f'<span><span class="claim {label}">{label}</span></span>' for label in LABELS
+    ) + " Hover over or tab to a marked sentence to see the reports behind its label.</p>"
+
+
+def report_html(pages: list[ReportPage], title: str = "Corroborate report") -> str:
+    sections = "".join(page_html(page, f"page-{index + 1}") for index, page in enumerate(pages))
+    return (
+        "<!doctype html>\n"
+        f'<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>"
+        f"<h1>{escape(title)}</h1><p class=\"meta\">{len(pages)} page{'s' if len(pages) != 1 else ''}, "
+        f"{sum(len(page.claims) for page in pages)} claims</p>"
+        f"{legend_html()}{summary_html(pages)}{sections}</body></html>\n"
+    )
+
+
+@click.command("report")
+@click.argument("results", type=click.Path(exists=True, dir_okay=False))
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False), help="The HTML file to write.")
+@click.option("--title", default="Corroborate report", show_default=True, help="The report's heading.")
+def report_command(results: str, out: str, title: str) -> None:
+    """Write RESULTS (from `corroborate batch`) as one self-contained HTML report."""
+    pages = read_results(results)
+    Path(out).write_text(report_html(pages, title), encoding="utf-8")
+    click.echo(f"{out}: {len(pages)} pages, {sum(len(page.claims) for page in pages)} claims", err=True)

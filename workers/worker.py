@@ -1,0 +1,104 @@
+"""``corroborate worker``: an RQ worker that holds a loaded engine.
+
+The engine is loaded in this (parent) process before the first job is taken,
+so the work horse RQ forks for each job starts with it warm. Before each job
+the parent syncs the engine with the corpus store, so reports added while the
+worker runs are used from the next job on, and every later horse inherits the
+synced engine.
+
+Scale out by starting more of these, on any machine that reaches the same Redis.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import click
+import redis
+from rq import Worker
+
+from workers import jobs, queue
+
+log = logging.getLogger(__name__)
+
+# Errors that say nothing about the page: trying again may well work.
+TRANSIENT = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError, MemoryError)
+
+
+def no_retry_unless_transient(job, exc_type, exc_value, traceback) -> bool:
+    """RQ exception handler: a job only gets its retries for transient failures.
+
+    A page the engine rejects fails the same way every time; retrying it only
+    delays the error the user is waiting for.
+    """
+    if exc_type is not None and not issubclass(exc_type, TRANSIENT):
+        job.retries_left = 0
+    return True  # go on to RQ's own handling (record the failure)
+
+
+class CorpusWorker(Worker):
+    """An RQ worker that syncs its engine with the corpus store before forking each work horse."""
+
+    def execute_job(self, job, queue_):  # noqa: D401 - RQ's signature
+        try:
+            jobs.sync(self.connection)
+        except Exception:  # the horse syncs again and reports a real failure
+            log.exception("corpus sync before job %s failed", job.id)
+        return super().execute_job(job, queue_)
+
+
+def make_worker(connection: redis.Redis, name: str | None = None, queue_name: str = queue.QUEUE_NAME) -> Worker:
+    worker = CorpusWorker(
+        [queue.annotation_queue(connection, queue_name)],
+        connection=connection,
+        serializer=queue.SERIALIZER,
+        name=name,
+        exception_handlers=[no_retry_unless_transient],
+    )
+    return worker
+
+
+def prepare(connection: redis.Redis, corpus: str) -> None:
+    """Load the engine in this process and sync it, before any job arrives."""
+    jobs.load(corpus)
+    jobs.sync(connection)
+    jobs.publish(connection)
+
+
+@click.command("worker")
+@click.option("--redis-url", envvar="REDIS_URL", default=queue.DEFAULT_REDIS_URL, show_default=True,
+              help="The Redis the API queues pages on (env REDIS_URL).")
+@click.option("--corpus", envvar="CORROBORATE_CORPUS", default="seeds", show_default=True,
+              help="Folder of reports to check pages against (env CORROBORATE_CORPUS).")
+@click.option("--burst", is_flag=True, help="Quit when the queue is empty.")
+@click.option("--name", default=None, help="Worker name shown in RQ (default: random).")
+@click.option("--queue", "queue_name", default=queue.QUEUE_NAME, show_default=True, help="Queue to take pages from.")
+@click.option("--quiet", is_flag=True, help="Log warnings only.")
+def worker(redis_url: str, corpus: str, burst: bool, name: str | None, queue_name: str, quiet: bool) -> None:
+    """Annotate pages queued by the API. Start as many as you like, on any machine reaching the same Redis."""
+    import os
+
+    os.environ["CORROBORATE_CORPUS"] = corpus
+    logging.basicConfig(level=logging.WARNING if quiet else logging.INFO, format="%(asctime)s %(message)s")
+    connection = queue.connect(redis_url, timeout=None)
+    try:
+        connection.ping()
+    except redis.exceptions.ConnectionError:
+        click.echo(f"corroborate worker: no Redis answers at {queue.describe(connection)} "
+                   "(set REDIS_URL, or start one: redis-server)", err=True)
+        sys.exit(2)
+    click.echo(f"corroborate worker: loading the engine for corpus {corpus!r} ...", err=True)
+    try:
+        prepare(connection, corpus)
+    except Exception as error:  # a missing corpus folder, a broken install
+        click.echo(f"corroborate worker: cannot load the engine: {error}", err=True)
+        sys.exit(2)
+    click.echo(f"corroborate worker: ready on {queue.describe(connection)}, queue {queue_name!r}", err=True)
+    make_worker(connection, name=name, queue_name=queue_name).work(
+        burst=burst, logging_level="WARNING" if quiet else "INFO"
+    )
+
+
+if __name__ == "__main__":
+    worker()
