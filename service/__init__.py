@@ -6,7 +6,6 @@ Views queue pages for the workers and read their results; nothing here runs
 the engine.
 """
 
-from __future__ import annotations
 
 import os
 import re

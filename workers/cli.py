@@ -69,3 +69,12 @@ def print_summary(result: dict) -> None:
     corpus = result["corpus"]
     summary = ", ".join(f"{n} {label}" for label, n in sorted(counts.items())) or "no claims"
     console.print(f"\n{summary} — against {corpus['documents']} reports (corpus {corpus['version']})")
+
+
+from workers.batch import batch_command  # noqa: E402
+from workers.corpus_cli import corpus_group  # noqa: E402
+from workers.report import report_command  # noqa: E402
+
+main.add_command(batch_command)
+main.add_command(report_command)
+main.add_command(corpus_group)

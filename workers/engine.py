@@ -207,7 +207,7 @@ def _own_groups(snap: Snapshot, neighbours: list, claims: int, url: str | None) 
     for ids, cosines in neighbours:
         hits = {snap.statements[i].source for i, c in zip(ids, cosines) if c >= SAME_SENTENCE}
         copies.update(hits)
-    own = {n for n, hits in copies.items() if hits >= max(1, 0.5 * claims)}
+    own = {n for n, hits in copies.items() if hits >= max(2, 0.5 * claims)}
     if url:
         own |= {n for n, r in enumerate(snap.reports) if r.url and r.url == url}
     return {snap.sources[n].group for n in own}

@@ -1,0 +1,87 @@
+"""GET /api/v1/openapi.json: an OpenAPI 3 document generated from the marshmallow schemas."""
+
+from __future__ import annotations
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+from flask import Blueprint, current_app
+
+from service import schemas
+
+bp = Blueprint("openapi", __name__, url_prefix="/api/v1")
+
+
+def _json(schema: str, description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _errors(*codes: int) -> dict:
+    from service.errors import MESSAGES
+
+    return {str(code): _json("Error", MESSAGES[code]) for code in codes}
+
+
+COMMON = (401, 429, 503)
+
+
+def build_spec() -> dict:
+    spec = APISpec(
+        title="Corroborate",
+        version="1",
+        openapi_version="3.0.3",
+        info={"description": "Label every claim of a page against other reports: corroborated, "
+                             "contradicted, mixed or unverified."},
+        plugins=[MarshmallowPlugin()],
+    )
+    spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    for name in ("AnnotationRequest", "Result", "AnnotationJob", "DocumentRequest", "Document",
+                 "DocumentList", "Health", "Error"):
+        spec.components.schema(name, schema=getattr(schemas, name + "Schema"))
+    job_id = {"name": "job_id", "in": "path", "required": True, "schema": {"type": "string"}}
+    doc_id = {"name": "doc", "in": "path", "required": True, "schema": {"type": "string"}}
+    admin = [{"bearer": []}]
+
+    spec.path(path="/api/v1/annotations", operations={"post": {
+        "summary": "Queue a page for annotation",
+        "requestBody": {"required": True, "content": {"application/json": {"schema": "AnnotationRequest"}}},
+        "responses": {
+            "202": _json("AnnotationJob", "Queued; poll the Location header"),
+            "200": _json("AnnotationJob", "Answered from the cache: same text, same corpus version"),
+            **_errors(400, 413, 415, *COMMON),
+        },
+    }})
+    spec.path(path="/api/v1/annotations/{job_id}", operations={"get": {
+        "summary": "The state of a job: queued, started, finished (with the result) or failed (with the error)",
+        "parameters": [job_id],
+        "responses": {"200": _json("AnnotationJob", "The job"), **_errors(404, *COMMON)},
+    }})
+    spec.path(path="/api/v1/documents", operations={
+        "get": {"summary": "The reports added to the corpus",
+                "responses": {"200": _json("DocumentList", "Added reports"), **_errors(*COMMON)}},
+        "post": {"summary": "Add a report to the corpus (admin token)", "security": admin,
+                 "requestBody": {"required": True, "content": {"application/json": {"schema": "DocumentRequest"}}},
+                 "responses": {"201": _json("Document", "Added"), "200": _json("Document", "Already there"),
+                               **_errors(400, 413, 415, *COMMON)}},
+    })
+    spec.path(path="/api/v1/documents/{doc}", operations={
+        "get": {"summary": "One added report, with its text", "parameters": [doc_id],
+                "responses": {"200": _json("Document", "The report"), **_errors(404, *COMMON)}},
+        "delete": {"summary": "Remove an added report (admin token)", "parameters": [doc_id], "security": admin,
+                   "responses": {"204": {"description": "Removed"}, **_errors(404, *COMMON)}},
+    })
+    spec.path(path="/api/v1/health", operations={"get": {
+        "summary": "Redis reachable, queue length, workers alive, corpus size and version",
+        "responses": {"200": _json("Health", "Health"), **_errors(*COMMON)},
+    }})
+    spec.path(path="/api/v1/openapi.json", operations={"get": {
+        "summary": "This document", "responses": {"200": {"description": "OpenAPI 3 document"}},
+    }})
+    document = spec.to_dict()
+    if current_app.config.get("API_TOKEN"):
+        document["security"] = [{"bearer": []}]
+    return document
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return build_spec()

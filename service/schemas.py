@@ -1,0 +1,137 @@
+"""What goes in and out of the API, as marshmallow schemas (also the source of the OpenAPI document)."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, ValidationError, fields, validate
+
+MAX_TEXT = 500_000
+MAX_URL = 2048
+MAX_TITLE = 1000
+STATUSES = ["queued", "started", "finished", "failed"]
+LABELS = ["corroborated", "mixed", "contradicted", "unverified"]
+
+
+def not_blank(value: str) -> None:
+    if not value.strip():
+        raise ValidationError("must not be blank")
+
+
+class AnnotationRequestSchema(Schema):
+    text = fields.String(required=True, validate=[validate.Length(min=1, max=MAX_TEXT), not_blank],
+                         metadata={"description": "The text of the page, 1 to 500,000 characters."})
+    url = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=MAX_URL),
+                        metadata={"description": "Where the page is; kept with the job."})
+    title = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=MAX_TITLE))
+
+
+class EvidenceSchema(Schema):
+    doc = fields.String(metadata={"description": "The report's id: its file name without extension, or the id it was added under."})
+    title = fields.String()
+    sentence = fields.String()
+    score = fields.Float()
+
+
+class ConflictValuesSchema(Schema):
+    page = fields.String()
+    report = fields.String()
+
+
+class ConflictSchema(EvidenceSchema):
+    values = fields.Nested(ConflictValuesSchema)
+
+
+class AnnotationSchema(Schema):
+    text = fields.String()
+    start = fields.Integer(metadata={"description": "Offset in code points: text[start:end] is the sentence."})
+    end = fields.Integer()
+    start_utf16 = fields.Integer(metadata={"description": "The same span in UTF-16 code units, as browsers count."})
+    end_utf16 = fields.Integer()
+    label = fields.String(validate=validate.OneOf(LABELS))
+    support = fields.List(fields.Nested(EvidenceSchema))
+    conflict = fields.List(fields.Nested(ConflictSchema))
+
+
+class CorpusInfoSchema(Schema):
+    documents = fields.Integer()
+    sentences = fields.Integer()
+    version = fields.String()
+
+
+class ResultSchema(Schema):
+    annotations = fields.List(fields.Nested(AnnotationSchema))
+    corpus = fields.Nested(CorpusInfoSchema)
+
+
+class LinksSchema(Schema):
+    self = fields.String()
+
+
+class AnnotationJobSchema(Schema):
+    id = fields.String(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(STATUSES))
+    links = fields.Nested(LinksSchema)
+    result = fields.Nested(ResultSchema, metadata={"description": "Present when finished: the engine's result."})
+    error = fields.String(metadata={"description": "Present when failed: what went wrong."})
+
+
+class DocumentRequestSchema(Schema):
+    title = fields.String(required=True, validate=[validate.Length(min=1, max=MAX_TITLE), not_blank])
+    text = fields.String(required=True, validate=[validate.Length(min=1, max=MAX_TEXT), not_blank])
+    url = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=MAX_URL))
+    source = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=MAX_TITLE))
+
+
+class DocumentSchema(Schema):
+    doc = fields.String(required=True)
+    title = fields.String(required=True)
+    url = fields.String(allow_none=True)
+    source = fields.String(allow_none=True)
+    characters = fields.Integer(metadata={"description": "Length of the text."})
+    text = fields.String(metadata={"description": "Only when one document is asked for."})
+    links = fields.Nested(LinksSchema)
+
+
+class DocumentListSchema(Schema):
+    documents = fields.List(fields.Nested(DocumentSchema))
+    corpus = fields.Nested(lambda: StoreInfoSchema())
+
+
+class StoreInfoSchema(Schema):
+    name = fields.String(metadata={"description": "The corpus folder the workers load."})
+    added_documents = fields.Integer()
+    added_version = fields.String(metadata={"description": "Changes whenever a report is added or removed."})
+
+
+class HealthSchema(Schema):
+    status = fields.String(metadata={"description": "ok, or degraded when no worker is alive."})
+    message = fields.String(metadata={"description": "What to do when degraded."})
+    redis = fields.Boolean()
+    queue = fields.Dict(keys=fields.String(), values=fields.Integer(),
+                        metadata={"description": "queued, started and failed job counts."})
+    workers = fields.Integer(metadata={"description": "Workers alive."})
+    corpus = fields.Dict(metadata={"description": "Name, size and version of the corpus the workers use."})
+
+
+class ErrorBodySchema(Schema):
+    status = fields.Integer(required=True)
+    message = fields.String(required=True)
+    fields_ = fields.Dict(data_key="fields", metadata={"description": "Field errors, for 400."})
+
+
+class ErrorSchema(Schema):
+    error = fields.Nested(ErrorBodySchema, required=True)
+
+
+def load_body(schema: Schema) -> dict:
+    """The request's JSON body, validated: 415 if it is not JSON, 400 if it is malformed or a field is wrong."""
+    from flask import request
+    from werkzeug.exceptions import UnsupportedMediaType
+
+    from service.errors import APIError
+
+    if not request.is_json:
+        raise UnsupportedMediaType()
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise APIError(400, "the body must be a JSON object" if data is not None else "the body is not valid JSON")
+    return schema.load(data)

@@ -1,0 +1,173 @@
+"""`corroborate batch`: annotate many pages through the workers, with progress and resume.
+
+    corroborate batch pages/ more.jsonl article.html --out results.jsonl
+    corroborate batch pages/ --out results.jsonl            # again: skips what is done
+    corroborate batch --format w3c pages/ --out annotations.jsonld
+
+Pages go through the same RQ queue as the API (any number of ``corroborate worker``
+processes share them); ``--in-process``, or no Redis answering, runs the engine here.
+Each page's line is appended as soon as it is done; failures are listed at the end,
+and the exit status is 1 when any page failed.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass, field
+
+import click
+import redis
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.text import Text
+
+from workers import queue
+from workers.batch_runners import InProcessRunner, PageOutcome, QueueRunner
+from workers.page_sources import BatchPage, Unreadable, gather_pages
+from workers.results_file import FORMATS, ResultsFile
+
+DEFAULT_TIMEOUT = 300.0
+
+
+class RateColumn(ProgressColumn):
+    """Pages per second, over the last few seconds."""
+
+    def render(self, task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text("– pages/s" if speed is None else f"{speed:.2f} pages/s", style="cyan")
+
+
+class FailedColumn(ProgressColumn):
+    def render(self, task) -> Text:
+        failed = task.fields.get("failed", 0)
+        return Text(f"{failed} failed", style="bold red" if failed else "dim")
+
+
+def progress_bar(console: Console) -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("done"),
+        FailedColumn(),
+        RateColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    )
+
+
+@dataclass
+class BatchSummary:
+    written: int = 0
+    skipped: int = 0
+    failures: list[Unreadable] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def rate(self) -> float:
+        return self.written / self.seconds if self.seconds > 0 else 0.0
+
+
+def choose_runner(in_process: bool, redis_url: str, corpus: str, timeout: float | None, console: Console):
+    """The queue when Redis answers (unless ``in_process``); the engine in this process otherwise."""
+    connection = queue.connect(redis_url)
+    try:
+        connection.ping()
+    except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError):
+        console.print(f"no Redis answers at {queue.describe(connection)}: annotating in this process",
+                      style="yellow", markup=False)
+        return InProcessRunner(corpus, timeout)
+    if in_process:
+        return InProcessRunner(corpus, timeout, connection=connection)
+    worker_connection = queue.connect(redis_url, timeout=None)
+    return QueueRunner(worker_connection, corpus, timeout,
+                       say=lambda message: console.print(message, style="yellow", markup=False))
+
+
+def run_batch(pages: list[BatchPage], unreadable: list[Unreadable], output: ResultsFile, runner,
+              console: Console) -> BatchSummary:
+    """Annotate the pages ``output`` does not hold yet, appending each as it completes."""
+    summary = BatchSummary(failures=list(unreadable))
+    todo = [page for page in pages if not output.has(page)]
+    summary.skipped = len(pages) - len(todo)
+    if summary.skipped:
+        console.print(f"{summary.skipped} page(s) already in {output.path}: skipped", markup=False)
+    started = time.monotonic()
+    with progress_bar(console) as progress:
+        task = progress.add_task(
+            "annotating", total=len(todo) + len(unreadable), failed=len(unreadable), completed=len(unreadable)
+        )
+        outcome: PageOutcome
+        for outcome in runner.run(todo):
+            if outcome.result is not None:
+                output.append(outcome.page, outcome.result)
+                summary.written += 1
+            else:
+                summary.failures.append(Unreadable(outcome.page.source, outcome.error or "failed"))
+                progress.update(task, failed=len(summary.failures))
+            progress.advance(task)
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+def report_summary(summary: BatchSummary, output: ResultsFile, console: Console) -> None:
+    console.print(
+        f"{summary.written} page(s) written to {output.path} in {summary.seconds:.1f} s "
+        f"({summary.rate:.2f} pages/s); {summary.skipped} skipped; {len(summary.failures)} failed",
+        markup=False,
+    )
+    if summary.failures:
+        console.print("[bold red]Failed pages:[/]")
+        for failure in summary.failures:
+            reason = failure.reason if failure.reason.startswith(failure.source) else f"{failure.source}: {failure.reason}"
+            console.print(f"  [red]✗[/] {escape(reason)}")
+
+
+@click.command("batch")
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False),
+              help="File to append results to; rerun with the same file to resume.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="jsonl", show_default=True,
+              help="jsonl: {url, title, result} per page; w3c: a W3C Web Annotation page (JSON-LD) per page.")
+@click.option("--in-process", is_flag=True, help="Run the engine in this process instead of the workers.")
+@click.option("--timeout", type=float, default=DEFAULT_TIMEOUT, show_default=True,
+              help="Seconds one page may take once a worker starts it; 0 for no limit.")
+@click.option("--redis-url", envvar="REDIS_URL", default=queue.DEFAULT_REDIS_URL, show_default=True,
+              help="The Redis the workers take pages from (env REDIS_URL).")
+@click.option("--corpus", envvar="CORROBORATE_CORPUS", default="seeds", show_default=True,
+              help="The corpus folder the workers were started with (env CORROBORATE_CORPUS).")
+def batch_command(inputs: tuple[str, ...], out: str, fmt: str, in_process: bool, timeout: float,
+                  redis_url: str, corpus: str) -> None:
+    """Annotate INPUTS: .txt/.html files, folders of them, and .jsonl files of {url, title, text|html}."""
+    console = Console(stderr=True, highlight=False)
+    pages, unreadable = gather_pages(list(inputs))
+    runner = choose_runner(in_process, redis_url, corpus, timeout or None, console)
+    if isinstance(runner, InProcessRunner):
+        console.print(f"loading the engine for corpus {corpus!r} ...", markup=False)
+    with ResultsFile(out, fmt) as output:
+        try:
+            summary = run_batch(pages, unreadable, output, runner, console)
+        except KeyboardInterrupt:
+            console.print(f"interrupted: what is written to {out} stays; run the same command again to resume",
+                          style="yellow", markup=False)
+            sys.exit(130)
+        except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as error:
+            console.print(f"lost Redis ({error}); what is written to {out} stays; run again to resume",
+                          style="red", markup=False)
+            sys.exit(3)
+    report_summary(summary, output, console)
+    if summary.failures:
+        sys.exit(1)
