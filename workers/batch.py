@@ -33,6 +33,7 @@ from rich.text import Text
 
 from workers import queue
 from workers.batch_runners import InProcessRunner, PageOutcome, QueueRunner
+from workers.inputs import InputError
 from workers.page_sources import BatchPage, Unreadable, gather_pages
 from workers.results_file import FORMATS, ResultsFile
 
@@ -83,18 +84,18 @@ class BatchSummary:
 
 def choose_runner(in_process: bool, redis_url: str, corpus: str, timeout: float | None, console: Console):
     """The queue when Redis answers (unless ``in_process``); the engine in this process otherwise."""
+    def say(message: str) -> None:
+        console.print(message, style="yellow", markup=False)
+
     connection = queue.connect(redis_url)
     try:
         connection.ping()
     except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError):
-        console.print(f"no Redis answers at {queue.describe(connection)}: annotating in this process",
-                      style="yellow", markup=False)
-        return InProcessRunner(corpus, timeout)
+        say(f"no Redis answers at {queue.describe(connection)}: annotating in this process")
+        return InProcessRunner(corpus, timeout, say=say)
     if in_process:
-        return InProcessRunner(corpus, timeout, connection=connection)
-    worker_connection = queue.connect(redis_url, timeout=None)
-    return QueueRunner(worker_connection, corpus, timeout,
-                       say=lambda message: console.print(message, style="yellow", markup=False))
+        return InProcessRunner(corpus, timeout, connection=connection, say=say)
+    return QueueRunner(queue.connect(redis_url, timeout=10), corpus, timeout, say=say)
 
 
 def run_batch(pages: list[BatchPage], unreadable: list[Unreadable], output: ResultsFile, runner,
@@ -155,11 +156,12 @@ def batch_command(inputs: tuple[str, ...], out: str, fmt: str, in_process: bool,
     console = Console(stderr=True, highlight=False)
     pages, unreadable = gather_pages(list(inputs))
     runner = choose_runner(in_process, redis_url, corpus, timeout or None, console)
-    if isinstance(runner, InProcessRunner):
-        console.print(f"loading the engine for corpus {corpus!r} ...", markup=False)
     with ResultsFile(out, fmt) as output:
         try:
             summary = run_batch(pages, unreadable, output, runner, console)
+        except InputError as error:  # the corpus folder cannot be loaded
+            console.print(f"cannot load the engine: {error}", style="red", markup=False)
+            sys.exit(2)
         except KeyboardInterrupt:
             console.print(f"interrupted: what is written to {out} stays; run the same command again to resume",
                           style="yellow", markup=False)

@@ -160,18 +160,25 @@ def time_limit(seconds: float | None):
 class InProcessRunner:
     """Pages through an engine loaded in this process, one after another."""
 
-    def __init__(self, corpus: str, timeout: float | None = None, connection: Redis | None = None):
+    def __init__(self, corpus: str, timeout: float | None = None, connection: Redis | None = None,
+                 say: Callable[[str], None] = lambda message: None):
         self.corpus = corpus
         self.timeout = timeout
         self.connection = connection  # when given, the store's added reports join the corpus
+        self.say = say
 
     def load(self):
+        self.say(f"loading the engine for corpus {self.corpus!r} ...")
         engine = jobs.load(self.corpus)
         if self.connection is not None:
-            jobs.sync(self.connection)
+            _version, added = CorpusStore(self.connection, self.corpus).snapshot()
+            engine.sync(added)
         return engine
 
     def run(self, pages: Iterable[BatchPage]) -> Iterator[PageOutcome]:
+        pages = list(pages)
+        if not pages:
+            return
         engine = self.load()
         for page in pages:
             try:

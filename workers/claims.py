@@ -45,10 +45,11 @@ def furniture_lines(sentences: list[Sentence]) -> set[int]:
         if len(lines[line_no]) == 1 and RELATED_MARKER.match(first.text):
             furniture.update(n for n in lines if n >= line_no)
             break
-    # Three or more unpunctuated lines in a row form a list of headlines or tags.
+    # Three or more unpunctuated lines in a row form a list of headlines or tags
+    # (a bulleted list is the report's own content).
     run: list[int] = []
     for line_no in sorted(lines) + [None]:
-        if line_no is not None and not any(s.terminated for s in lines[line_no]):
+        if line_no is not None and not any(s.terminated or s.bullet for s in lines[line_no]):
             run.append(line_no)
             continue
         if len(run) >= 3:
@@ -69,19 +70,31 @@ def is_claim_text(sentence: Sentence) -> bool:
     return True
 
 
+def _title_line(sentences: list[Sentence]) -> int | None:
+    """The headline: the first long unpunctuated line before the body begins."""
+    for sentence in sentences:
+        if sentence.terminated:
+            return None
+        if len(_words(sentence.text)) >= TITLE_MIN_WORDS and not sentence.bullet:
+            return sentence.line
+    return None
+
+
 def claim_sentences(text: str, sentences: list[Sentence] | None = None) -> list[Sentence]:
     """The sentences of ``text`` that are factual claims, in order."""
     sentences = split_sentences(text) if sentences is None else sentences
-    furniture = furniture_lines(sentences)
-    first_line = sentences[0].line if sentences else None
-    claims = []
+    title = _title_line(sentences)
+    furniture = furniture_lines(sentences) - {title}
+    claims, seen = [], set()
     for sentence in sentences:
         if sentence.line in furniture or not is_claim_text(sentence):
             continue
-        # Unpunctuated lines are headings; only a headline that opens the text states facts.
-        if not sentence.terminated and not (
-            sentence.line == first_line and len(_words(sentence.text)) >= TITLE_MIN_WORDS
-        ):
+        # Unpunctuated lines are headings, except the headline and the items of a list.
+        if not (sentence.terminated or sentence.bullet or sentence.line == title):
             continue
+        key = " ".join(sentence.text.lower().split())
+        if key in seen:
+            continue  # a headline repeated as the first line of the body
+        seen.add(key)
         claims.append(sentence)
     return claims

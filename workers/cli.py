@@ -78,3 +78,7 @@ from workers.report import report_command  # noqa: E402
 main.add_command(batch_command)
 main.add_command(report_command)
 main.add_command(corpus_group)
+
+from workers.worker import worker as worker_command  # noqa: E402
+
+main.add_command(worker_command)

@@ -26,7 +26,7 @@ from workers.segment import split_sentences
 
 CANDIDATES = 40  # nearest corpus sentences looked at per claim
 SAME_SENTENCE = 0.97  # cosine at which two sentences are copies of each other
-SAME_EVENT = 0.75  # cosine of sentences that tie a report without a date to a dated one
+SAME_EVENT = 0.6  # cosine of sentences that tie a report without a date to a dated one
 PAGE_CACHE = 20_000
 
 
@@ -195,7 +195,7 @@ def _report_events(reports: list[Report], vectors: np.ndarray, owners: np.ndarra
         for ids, cosines in dated_index.search(vectors[rows], 5):
             for i, c in zip(ids, cosines):
                 if c >= SAME_EVENT:
-                    votes[int(owners[dated_rows[i]])] += 1
+                    votes[int(owners[dated_rows[i]])] += float(c)
         if votes:
             events[number] = events[votes.most_common(1)[0][0]]
     return events
@@ -219,8 +219,8 @@ def _nearest_event(snap: Snapshot, neighbours: list, excluded: set[int]) -> Even
     for ids, cosines in neighbours:
         for i, c in zip(ids, cosines):
             source = snap.sources[snap.statements[i].source]
-            if c >= SAME_EVENT and source.event is not None:
-                votes[source.event] += 1
+            if c >= SAME_EVENT and source.event is not None and source.group not in excluded:
+                votes[source.event] += float(c)
     return votes.most_common(1)[0][0] if votes else None
 
 

@@ -54,7 +54,10 @@ def page_from_text(text: str, name: str, html: bool = False) -> Page:
         if not body:
             raise InputError(f"{name}: no article text found in the HTML")
         return Page(text=body, title=html_title(text))
-    return Page(text=text, title=short_title(text.strip().splitlines()[0]))
+    lines = [line for line in text.splitlines() if line.strip()]
+    # The first line is the title, unless it is a lone section name ("World").
+    title = next((line for line in lines if len(line.split()) >= 3), lines[0])
+    return Page(text=text, title=short_title(title))
 
 
 def short_title(line: str, limit: int = 120) -> str:

@@ -17,9 +17,11 @@ from workers.events import Event, compatible
 from workers.facts import Facts, Place, Quantity, Title
 
 # Pair scores mix embedding cosine with idf-weighted word overlap (see pair_score).
-SUPPORT = 0.56  # the main fact: the other sentence says the same thing
-DETAIL = 0.46  # a detail may be compared: the sentences are about the same thing
+SUPPORT = 0.42  # the main fact: the other sentence says the same thing
+DETAIL = 0.46  # a common detail (a weekday, a city, a year) agrees: the sentences are about the same thing
+SPECIFIC_DETAIL = 0.36  # a telling detail (a venue, a full date, a figure) agrees, at a weaker resemblance
 CONFLICT = 0.50  # a differing detail counts as a conflict
+YEAR_CONFLICT = 0.62  # years differ between related sentences about different moments far more often
 NEGATION_OVERLAP = 0.55  # word overlap needed before opposite polarity is a conflict
 RELATIVE_TOLERANCE = 0.1  # rounding, not a different figure
 MEETING = re.compile(
@@ -118,12 +120,22 @@ def _same_person(a: str, b: str) -> bool:
     return len(a) >= 5 and len(b) >= 5 and a[:4] == b[:4] and abs(len(a) - len(b)) <= 2
 
 
+GENERIC_HEADS = {"leader", "head", "chief", "representative", "official"}
+
+
 def _same_title(a: Title, b: Title) -> bool:
-    return a.former == b.former and (a.head == b.head)
+    """Same standing ('former' or not) and the same office, where both name one."""
+    return a.former == b.former and (a.head == b.head or {a.head, b.head} & GENERIC_HEADS)
+
+
+SPECIFIC = {"quantity", "day", "venue"}
 
 
 def _details(page: Facts, other: Facts) -> list[tuple[tuple, bool, str, str]]:
-    """(fact key, agrees, page value, report value) for each detail both sentences give."""
+    """(fact key, agrees, page value, report value) for each detail both sentences give.
+
+    The key's second part names the kind of detail: ("date", "weekday"), ("place", "venue").
+    """
     found = []
     for q in page.quantities:
         for r in other.quantities:
@@ -142,6 +154,18 @@ def _details(page: Facts, other: Facts) -> list[tuple[tuple, bool, str, str]]:
             agrees = any(_same_place(a, b) for a in mine for b in theirs)
             found.append((("place", kind), agrees, mine[0].text, theirs[0].text))
     return found
+
+
+def _other_occasion(page: Facts, other: Facts) -> bool:
+    """Sentences naming different cities, with no date in common, tell of different events."""
+    mine = {p.name for p in page.places if p.kind == "city"}
+    theirs = {p.name for p in other.places if p.kind == "city"}
+    if not mine or not theirs or mine & theirs:
+        return False
+    shared_date = {(d.kind, d.key) for d in page.dates if d.kind in ("weekday", "day")} & {
+        (d.kind, d.key) for d in other.dates
+    }
+    return not shared_date
 
 
 def _is_meeting(text: str) -> bool:
@@ -180,6 +204,8 @@ def judge(
             continue
         if not compatible(page_event, source.event) and (meeting or _is_meeting(statement.text)):
             continue  # a fact about another round of talks neither supports nor contradicts
+        if _other_occasion(facts, statement.facts):
+            continue
         score = pair_score(cosine, facts, statement.facts, idf)
         evidence = lambda values=None: Evidence(  # noqa: E731
             source.doc, source.title, statement.text, score, values
@@ -191,9 +217,11 @@ def judge(
                 record(("main",), source.group, _Finding(False, evidence(values)))
             else:
                 record(("main",), source.group, _Finding(True, evidence()))
-        if score >= DETAIL:
+        if score >= SPECIFIC_DETAIL:
             for key, agrees, mine, theirs in _details(facts, statement.facts):
-                if agrees or score >= CONFLICT:
+                specific = key[0] in SPECIFIC or key[1] in SPECIFIC
+                needed = YEAR_CONFLICT if key[1] == "year" else CONFLICT
+                if (agrees and score >= (SPECIFIC_DETAIL if specific else DETAIL)) or score >= needed:
                     values = None if agrees else {"page": mine, "report": theirs}
                     record(key, source.group, _Finding(agrees, evidence(values)))
 

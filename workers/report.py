@@ -15,7 +15,6 @@ from pathlib import Path
 
 import click
 
-from workers.w3c import evidence_line
 
 LABELS = ("corroborated", "mixed", "contradicted", "unverified")
 LABEL_COLOURS = {
@@ -33,28 +32,37 @@ h1 { font-size: 1.6rem; margin: 0 0 .25rem; }
 h2 { font-size: 1.25rem; margin: 2.5rem 0 .25rem; }
 .meta { color: #52606d; font-size: .9rem; margin: 0 0 1rem; word-break: break-all; }
 table { border-collapse: collapse; width: 100%; font-size: .95rem; }
+th { white-space: nowrap; }
 th, td { border-bottom: 1px solid #e4e7eb; padding: .35rem .5rem; text-align: left; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 tfoot td { font-weight: 600; }
 .key { display: inline-block; width: .8em; height: .8em; border-radius: 2px; margin-right: .3em; vertical-align: -.05em; }
 .legend { margin: .5rem 0 1rem; font-size: .9rem; }
 .legend span { margin-right: 1rem; }
-.page-text { white-space: pre-wrap; overflow-wrap: anywhere; }
-.claim { position: relative; border-radius: 2px; cursor: help; }
+.page-text { white-space: pre-wrap; overflow-wrap: anywhere; position: relative; }
+.claims-only { position: relative; }
+.claim { border-radius: 2px; cursor: help; }
 .claim:focus { outline: 2px solid #3b82f6; }
 .claim.corroborated { background: rgba(46, 125, 50, .18); border-bottom: 2px solid #2e7d32; }
 .claim.mixed { background: rgba(245, 158, 11, .22); border-bottom: 2px solid #f59e0b; }
 .claim.contradicted { background: rgba(198, 40, 40, .16); border-bottom: 2px solid #c62828; }
 .claim.unverified { border-bottom: 1px dotted #9e9e9e; }
-.evidence { display: none; position: absolute; left: 0; top: 100%; z-index: 10; width: min(34rem, 80vw);
-            margin-top: .3rem; padding: .6rem .75rem; background: #fff; color: #1f2933; border: 1px solid #cbd2d9;
+/* Left and right pin the evidence to the page's width; its top stays where it would be in the flow,
+   which is just under the last line of the sentence. */
+.evidence { display: none; position: absolute; left: 0; right: 0; z-index: 10; margin-top: .3rem; padding: .6rem .75rem; background: #fff; color: #1f2933; border: 1px solid #cbd2d9;
             border-radius: 6px; box-shadow: 0 6px 20px rgba(0,0,0,.15); font-size: .85rem; line-height: 1.45;
             white-space: normal; }
 .claim:hover > .evidence, .claim:focus > .evidence { display: block; }
-.evidence b { display: block; margin-bottom: .25rem; }
+.evidence .label { display: block; margin-bottom: .25rem; text-transform: capitalize; }
+.evidence .label.corroborated { color: #2e7d32; } .evidence .label.mixed { color: #b45309; }
+.evidence .label.contradicted { color: #c62828; } .evidence .label.unverified { color: #616e7c; }
 .evidence ul { margin: .25rem 0 0; padding-left: 1.1rem; }
-.evidence li.support { color: #1b5e20; }
-.evidence li.conflict { color: #8e1c1c; }
+.evidence li { margin-bottom: .35rem; }
+.evidence li.support::marker { color: #2e7d32; } .evidence li.conflict::marker { color: #c62828; }
+.evidence .who { font-weight: 600; }
+.evidence .doc { color: #7b8794; font-size: .8em; }
+.evidence .values { display: block; color: #8e1c1c; }
+.evidence q { display: block; font-style: italic; color: #3e4c59; }
 .claims-only li { margin-bottom: .4rem; }
 """
 
@@ -95,15 +103,26 @@ def read_results(path: str | Path) -> list[ReportPage]:
     return pages
 
 
+def evidence_item_html(item: dict, kind: str) -> str:
+    """One report's evidence: who, which value differs (for a conflict), and the sentence itself."""
+    verb = "Agrees" if kind == "support" else "Differs"
+    report = escape(item.get("title") or item.get("doc") or "another report")
+    values = item.get("values") or {}
+    differs = (
+        f'<span class="values">this page: <b>{escape(str(values.get("page")))}</b> · '
+        f'that report: <b>{escape(str(values.get("report")))}</b></span>'
+        if values else ""
+    )
+    return (f'<li class="{kind}"><span class="who">{verb}: {report}</span> '
+            f'<span class="doc">{escape(str(item.get("doc", "")))}</span>{differs}'
+            f'<q>{escape(item.get("sentence", ""))}</q></li>')
+
+
 def evidence_html(claim: dict) -> str:
     label = claim.get("label", "")
-    items = [
-        f'<li class="{kind}">{escape(evidence_line(item, relation))}</li>'
-        for relation, kind in (("Supported", "support"), ("Disputed", "conflict"))
-        for item in claim.get(kind) or []
-    ]
+    items = [evidence_item_html(item, kind) for kind in ("support", "conflict") for item in claim.get(kind) or []]
     listing = f"<ul>{''.join(items)}</ul>" if items else "<div>No other report addresses this sentence.</div>"
-    return f'<span class="evidence" role="tooltip"><b>{escape(label)}</b>{listing}</span>'
+    return f'<span class="evidence" role="tooltip"><b class="label {escape(label)}">{escape(label)}</b>{listing}</span>'
 
 
 def claim_html(claim: dict, body: str) -> str:

@@ -36,6 +36,7 @@ class Sentence:
     end_utf16: int
     line: int  # index of the line (paragraph) the sentence starts on
     terminated: bool  # ends with sentence punctuation (headlines do not)
+    bullet: bool = False  # an item of a bulleted list
 
 
 def utf16_offsets(text: str) -> list[int]:
@@ -104,7 +105,7 @@ def split_sentences(text: str) -> list[Sentence]:
         line = text[line_start:line_end]
         for begin, end in _split_line(line):
             piece = line[begin:end]
-            bullet = BULLET.match(piece)
+            bullet = BULLET.match(piece) if begin == 0 else None
             if bullet:
                 begin += bullet.end()
             stripped_left = len(line[begin:end]) - len(line[begin:end].lstrip())
@@ -123,6 +124,7 @@ def split_sentences(text: str) -> list[Sentence]:
                     end_utf16=utf16[stop],
                     line=line_no,
                     terminated=bool(re.search(r"[.!?…。！？][\"'”’»)\]]*$", body)),
+                    bullet=bullet is not None,
                 )
             )
     return sentences

@@ -1,0 +1,120 @@
+"""Shared fixtures: the real Redis on 127.0.0.1:6379 (database 13, flushed here only) and real RQ workers."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import redis
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from corroborate_testing import ADMIN_TOKEN, ROOT, TEST_REDIS_URL, free_port  # noqa: E402
+
+
+@pytest.fixture
+def redis_db(monkeypatch):
+    """Database 13 of the local Redis, empty at the start and flushed again at the end."""
+    connection = redis.Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=2)
+    try:
+        connection.ping()
+    except redis.exceptions.ConnectionError:
+        pytest.fail("these tests need the Redis on 127.0.0.1:6379 (start one: redis-server)")
+    connection.flushdb()
+    monkeypatch.setenv("REDIS_URL", TEST_REDIS_URL)
+    monkeypatch.setenv("CORROBORATE_CORPUS", "seeds")
+    yield connection
+    connection.flushdb()
+    connection.close()
+
+
+@pytest.fixture
+def make_app(redis_db):
+    """Build the API on database 13; keyword arguments override its configuration."""
+    from service import create_app
+
+    def make(**config):
+        settings = {"REDIS_URL": TEST_REDIS_URL, "CORPUS": "seeds", "ADMIN_TOKEN": ADMIN_TOKEN,
+                    "API_TOKEN": None, "RATE_LIMIT_ENABLED": False, "TESTING": True}
+        settings.update(config)
+        return create_app(settings)
+
+    return make
+
+
+@pytest.fixture
+def client(make_app):
+    return make_app().test_client()
+
+
+@pytest.fixture
+def run_jobs(redis_db):
+    """Run every queued job with a real RQ worker in burst mode (forking a work horse per job)."""
+    from workers import queue
+    from workers.worker import make_worker, prepare
+
+    def run() -> None:
+        connection = queue.connect(TEST_REDIS_URL, timeout=None)
+        prepare(connection, "seeds")
+        make_worker(connection).work(burst=True, logging_level="WARNING")
+
+    return run
+
+
+@pytest.fixture
+def worker_process(redis_db):
+    """A real `corroborate worker` running in the background until the test ends."""
+    from rq import Worker
+
+    env = dict(os.environ, REDIS_URL=TEST_REDIS_URL, CORROBORATE_CORPUS="seeds", HF_HUB_OFFLINE="1")
+    script = Path(sys.executable).with_name("corroborate")
+    command = [str(script), "worker", "--quiet"] if script.exists() else [sys.executable, "-m", "workers.worker", "--quiet"]
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdin=subprocess.DEVNULL)
+    try:
+        for _ in range(600):  # bounded: the engine loads in a few seconds
+            if Worker.count(connection=redis_db) >= 1:
+                break
+            if process.poll() is not None:
+                pytest.fail(f"corroborate worker exited with code {process.returncode}")
+            time.sleep(0.1)
+        else:
+            pytest.fail("corroborate worker did not register within a minute")
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture
+def own_redis(tmp_path):
+    """A second, throwaway redis-server on a free port; yields (url, process). Stopped at the end."""
+    server = shutil.which("redis-server")
+    if server is None:
+        pytest.skip("redis-server is not on the PATH")
+    port = free_port()
+    process = subprocess.Popen(
+        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+         "--dir", str(tmp_path)],
+        stdout=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    connection = redis.Redis.from_url(url)
+    for _ in range(100):
+        try:
+            connection.ping()
+            break
+        except redis.exceptions.ConnectionError:
+            time.sleep(0.05)
+    yield url, process
+    if process.poll() is None:
+        process.terminate()
+        process.wait(timeout=10)
