@@ -82,3 +82,7 @@ main.add_command(corpus_group)
 from workers.worker import worker as worker_command  # noqa: E402
 
 main.add_command(worker_command)
+
+from workers.evaluate import eval_command  # noqa: E402
+
+main.add_command(eval_command)

@@ -21,7 +21,7 @@ from workers.embed import Embedder
 from workers.events import Event, document_event
 from workers.facts import Title, extract
 from workers.index import SentenceIndex
-from workers.match import Source, Statement, idf_weights, judge
+from workers.match import Candidate, Context, Source, Statement, idf_weights, judge
 from workers.segment import split_sentences
 
 CANDIDATES = 40  # nearest corpus sentences looked at per claim
@@ -40,6 +40,8 @@ class Snapshot:
     index: SentenceIndex
     idf: dict[str, float]
     mentions: dict[str, list[tuple[Title, Statement]]]  # person key -> titled mentions
+    known_places: frozenset[str]
+    known_names: frozenset[str]
     version: str
 
 
@@ -107,6 +109,10 @@ class Engine:
             index=SentenceIndex(vectors),
             idf=idf_weights([s.facts.terms for s in statements]),
             mentions=dict(mentions),
+            known_places=frozenset(
+                p.name for s in statements for p in s.facts.places if p.kind in ("city", "country")
+            ),
+            known_names=frozenset(n for s in statements for n in s.facts.names),
             version=corpus_version(reports),
         )
 
@@ -122,14 +128,20 @@ class Engine:
         vectors = self._embed([c.text for c in claims], self._page_vectors)
         neighbours = snap.index.search(vectors, CANDIDATES) if claims else []
         excluded = _own_groups(snap, neighbours, len(claims), url)
-        page_event = document_event(text) or _nearest_event(snap, neighbours, excluded)
+        context = Context(
+            sources=snap.sources,
+            idf=snap.idf,
+            known_places=snap.known_places,
+            known_names=snap.known_names,
+            page_event=document_event(text) or _nearest_event(snap, neighbours, excluded),
+            excluded=frozenset(excluded),
+        )
         annotations = []
         for claim, (ids, cosines) in zip(claims, neighbours):
             facts = extract(claim.text)
-            candidates = [(snap.statements[i], float(c)) for i, c in zip(ids, cosines)]
+            candidates = [Candidate(snap.statements[i], float(c)) for i, c in zip(ids, cosines)]
             mentions = [m for t in facts.titles for m in snap.mentions.get(_person_key(t.person), [])]
-            verdict = judge(claim.text, facts, candidates, list(snap.sources), page_event,
-                            excluded, snap.idf, mentions)
+            verdict = judge(claim.text, facts, candidates, context, mentions)
             annotations.append({
                 "text": claim.text,
                 "start": claim.start,

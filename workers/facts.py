@@ -33,8 +33,10 @@ HEDGE_NEAR = ("almost", "nearly", "about", "around", "roughly", "approximately",
 UNIT_SKIP = {"long", "more", "full", "straight", "consecutive", "additional", "other", "new", "of", "and", "a", "half"}
 UNIT_ALIASES = {"hrs": "hour", "hr": "hour", "mins": "minute", "min": "minute", "%": "percent",
                 "per": "percent", "pct": "percent", "people": "person", "persons": "person"}
+# Spans of time are one quantity, in hours, so "five weeks" and "three months" compare.
+HOURS = {"minute": 1 / 60, "hour": 1, "day": 24, "week": 168, "month": 730, "year": 8760, "decade": 87600}
 NEGATIONS = re.compile(
-    r"\b(not|no|never|none|neither|nor|without|absent|excluded|exclude|excluding|nothing|"
+    r"\b(not|no|never|none|neither|nor|without|absent|absence|excluded|exclude|excluding|exclusion|nothing|"
     r"nobody|cannot|refused|denied|rejected)\b|n['’]t\b",
     re.IGNORECASE,
 )
@@ -153,6 +155,7 @@ class DateRef:
     key: str
     kind: str  # "weekday", "day", "month" or "year"
     text: str
+    context: frozenset[str] = frozenset()  # words around it: what the date is the date of
 
 
 @dataclass(frozen=True)
@@ -161,14 +164,20 @@ class Facts:
     dates: tuple[DateRef, ...] = ()
     places: tuple[Place, ...] = ()
     titles: tuple[Title, ...] = ()
+    leaders: tuple[str, ...] = ()  # surnames of the people said to lead or head something
     negated: bool = False
+    negated_clause: str | None = None  # the clause a negation stands in
+    # What that clause denies: the words just before the negation and just after it.
+    denied: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
     terms: frozenset[str] = field(default_factory=frozenset)
+    names: frozenset[str] = frozenset()  # stems of capitalised words: people, places, bodies
 
 
 def stem(word: str) -> str:
     """A crude English stem: enough to match 'talks'/'talk', 'met'/'meeting' is left to embeddings."""
     word = word.lower().strip("’'.-")
-    for suffix, keep in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+    for suffix, keep in (("ations", ""), ("ation", ""), ("ions", ""), ("ion", ""), ("ies", "y"),
+                         ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             return word[: -len(suffix)] + keep
     return word
@@ -234,9 +243,20 @@ def quantities(text: str) -> list[Quantity]:
             unit = UNIT_ALIASES.get(words[0], words[0])
             if unit in STOPWORDS or unit in MONTHS:
                 continue
-            unit = stem(unit) if len(unit) > 3 else unit
+            singular = unit[:-1] if unit.endswith("s") and unit[:-1] in HOURS else unit
+            unit = singular if singular in HOURS else (stem(unit) if len(unit) > 3 else unit)
+        if unit in HOURS:
+            value, unit = value * HOURS[unit], "duration"
         found.append(Quantity(value, unit, _hedge(text, match.start()), match.group().strip()))
     return found
+
+
+def _context(text: str, start: int, end: int) -> frozenset[str]:
+    # A date mostly qualifies what comes just before it ("annexed Crimea in 2014"),
+    # sometimes the noun right after ("a February 12 call").
+    before = WORD.findall(text[:start])[-4:]
+    after = WORD.findall(text[end:])[:2]
+    return frozenset(stem(w) for w in before + after if w.lower() not in STOPWORDS and len(w) > 2)
 
 
 def dates(text: str) -> list[DateRef]:
@@ -244,11 +264,13 @@ def dates(text: str) -> list[DateRef]:
     for m in DAY_MONTH.finditer(text):
         month = MONTHS[(m.group("month") or m.group("month2")).lower()]
         day = int(m.group("day") or m.group("day2"))
-        found.append(DateRef(f"{month:02d}-{day:02d}", "day", m.group()))
+        found.append(DateRef(f"{month:02d}-{day:02d}", "day", m.group(), _context(text, *m.span())))
     for m in MONTH_ONLY.finditer(text):
-        found.append(DateRef(f"{MONTHS[m.group('month').lower()]:02d}", "month", m.group("month")))
-    found += [DateRef(m.group(), "year", m.group()) for m in YEAR.finditer(text)]
-    found += [DateRef(m.group(1).lower(), "weekday", m.group(1)) for m in WEEKDAY.finditer(text)]
+        key = f"{MONTHS[m.group('month').lower()]:02d}"
+        found.append(DateRef(key, "month", m.group("month"), _context(text, *m.span())))
+    found += [DateRef(m.group(), "year", m.group(), _context(text, *m.span())) for m in YEAR.finditer(text)]
+    found += [DateRef(m.group(1).lower(), "weekday", m.group(1), _context(text, *m.span()))
+              for m in WEEKDAY.finditer(text)]
     return found
 
 
@@ -303,13 +325,61 @@ def places(text: str) -> list[Place]:
     return found
 
 
+LEADS = re.compile(r"\b(led|leads|lead|leading|headed|heads|heading|chaired|chairs)\b", re.IGNORECASE)
+FULL_NAME = re.compile(rf"{NAME_WORD}(?:\s+{NAME_WORD}){{1,2}}")
+CLAUSE_BREAK = re.compile(r"\s*(?:[,;:—–]|\s(?:while|but|although|whereas|as)\s)\s*")
+
+
+def leaders(text: str) -> list[str]:
+    """Who a sentence says led or headed something: 'was led by Sonata Coulter' -> coulter."""
+    if not LEADS.search(text):
+        return []
+    found = []
+    for match in FULL_NAME.finditer(text):
+        words = [w for w in match.group().split() if w.lower().strip(".") not in TITLE_WORDS]
+        if len(words) >= 2 and words[0].lower() not in STOPWORDS and words[0].lower() not in COUNTRIES:
+            found.append(_surname(" ".join(words)))
+    return found
+
+
+def negated_clause(text: str) -> str | None:
+    """The clause that holds the sentence's first negation, if any."""
+    for clause in CLAUSE_BREAK.split(text):
+        if NEGATIONS.search(clause) and len(WORD.findall(clause)) >= 3:
+            return clause.strip()
+    return None
+
+
+def denied_terms(clause: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The words a negation governs: a few before the cue (its subject), a few after."""
+    cue = NEGATIONS.search(clause)
+    before = WORD.findall(clause[: cue.start()])[-3:]
+    after = WORD.findall(clause[cue.end() :])[:6]
+    return content_terms(" ".join(before)), content_terms(" ".join(after))
+
+
+def names(text: str) -> frozenset[str]:
+    """Stems of the capitalised words, but for a sentence's ordinary first word."""
+    words = WORD.findall(text)
+    return frozenset(
+        stem(w) for n, w in enumerate(words)
+        if w[:1].isupper() and len(w) > 2 and not (n == 0 and w.lower() in STOPWORDS)
+        and w.lower() not in STOPWORDS and w.lower() not in MONTHS and w.lower() not in WEEKDAYS
+    )
+
+
 def extract(text: str) -> Facts:
     """All the checkable details of one sentence."""
+    clause = negated_clause(text)
     return Facts(
         quantities=tuple(quantities(text)),
         dates=tuple(dates(text)),
         places=tuple(places(text)),
         titles=tuple(titles(text)),
+        leaders=tuple(leaders(text)),
         negated=bool(NEGATIONS.search(text)),
+        negated_clause=clause,
+        denied=denied_terms(clause) if clause else (frozenset(), frozenset()),
         terms=content_terms(text),
+        names=names(text),
     )

@@ -32,9 +32,12 @@ def corpus_name() -> str:
 
 
 def load(corpus: str | None = None):
-    """Load the engine for ``corpus`` (a folder) once in this process and return it."""
+    """Load the engine for ``corpus`` (a folder) once in this process and return it.
+
+    Without ``corpus``: the engine already loaded, else the one ``CORROBORATE_CORPUS`` names.
+    """
     global _engine, _corpus, _base_version, _synced
-    corpus = corpus or corpus_name()
+    corpus = corpus or _corpus or corpus_name()
     with _lock:
         if _engine is None or _corpus != corpus:
             from workers.engine import load_engine

@@ -14,18 +14,23 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from workers.events import Event, compatible
-from workers.facts import Facts, Place, Quantity, Title
+from workers.facts import WORD, Facts, Place, Quantity, Title, stem
 
 # Pair scores mix embedding cosine with idf-weighted word overlap (see pair_score).
 SUPPORT = 0.42  # the main fact: the other sentence says the same thing
 DETAIL = 0.46  # a common detail (a weekday, a city, a year) agrees: the sentences are about the same thing
+SUPPORT_ELSEWHERE = 0.55  # the same, for a sentence about people and places no report names
 SPECIFIC_DETAIL = 0.36  # a telling detail (a venue, a full date, a figure) agrees, at a weaker resemblance
 CONFLICT = 0.50  # a differing detail counts as a conflict
 YEAR_CONFLICT = 0.62  # years differ between related sentences about different moments far more often
-NEGATION_OVERLAP = 0.55  # word overlap needed before opposite polarity is a conflict
+DENIAL_SPAN = 10  # words within which the affirmed terms must stand
+NEGATION_TOPIC = 0.35  # resemblance needed before words a report denies, found affirmed, conflict
+MEETING_DETAIL = 0.2  # two sentences about a meeting that both give, e.g., its length or place
+MEETING_DETAILS = {"quantity", "place", "leader"}
+MEETING_TOPIC = 0.5  # cosine that shows two meeting sentences are about the same talks
 RELATIVE_TOLERANCE = 0.1  # rounding, not a different figure
 MEETING = re.compile(
-    r"\b(met|meet|meets|meeting|meetings|talks|discussions?|delegations?|sat down|round|session|"
+    r"\b(met|meet|meets|meeting|meetings|talks|discussions?|delegations?|sat down|round|sessions?|"
     r"negotiations?|led|headed|held)\b",
     re.IGNORECASE,
 )
@@ -94,16 +99,20 @@ def word_overlap(page: Facts, other: Facts, idf: dict[str, float]) -> float:
     return 2 * shared / (weight(page.terms) + weight(other.terms))
 
 
+def _interval(q: Quantity) -> tuple[float, float]:
+    """The values a stated figure allows: 'about six' is 5.3 to 6.7, 'just over five' 5 to 7.5."""
+    spread = {"": (0.95, 1.05), "near": (0.88, 1.12), "above": (1.0, 1.5), "below": (0.67, 1.0)}
+    low, high = spread[q.hedge]
+    return q.value * low, q.value * high
+
+
 def _same_number(a: Quantity, b: Quantity) -> bool:
-    if a.hedge == "above" or b.hedge == "below":
-        low, high = (a, b) if a.hedge == "above" else (b, a)
-        return high.value >= low.value * (1 - RELATIVE_TOLERANCE)
-    if a.hedge == "below" or b.hedge == "above":
-        return _same_number(b, a)
-    return abs(a.value - b.value) <= RELATIVE_TOLERANCE * max(a.value, b.value)
+    (a_low, a_high), (b_low, b_high) = _interval(a), _interval(b)
+    return a_low <= b_high and b_low <= a_high
 
 
 def _same_place(a: Place, b: Place) -> bool:
+    a, b = (Place(p.name.replace(".", ""), p.kind, p.text) for p in (a, b))
     if a.name in b.name or b.name in a.name:
         return True
     if a.kind == "venue":
@@ -128,7 +137,7 @@ def _same_title(a: Title, b: Title) -> bool:
     return a.former == b.former and (a.head == b.head or {a.head, b.head} & GENERIC_HEADS)
 
 
-SPECIFIC = {"quantity", "day", "venue"}
+SPECIFIC = {"quantity", "day", "venue", "leader"}
 
 
 def _details(page: Facts, other: Facts) -> list[tuple[tuple, bool, str, str]]:
@@ -142,11 +151,11 @@ def _details(page: Facts, other: Facts) -> list[tuple[tuple, bool, str, str]]:
             if q.unit == r.unit:
                 found.append((("quantity", q.unit), _same_number(q, r), q.text, r.text))
     for kind in ("weekday", "day", "year"):
-        mine = {d.key: d.text for d in page.dates if d.kind == kind}
-        theirs = {d.key: d.text for d in other.dates if d.kind == kind}
-        if mine and theirs:
-            agrees = bool(mine.keys() & theirs.keys())
-            found.append((("date", kind), agrees, ", ".join(mine.values()), ", ".join(theirs.values())))
+        for mine, theirs in _paired_dates(page, other, kind):
+            found.append((("date", kind, mine.key), mine.key == theirs.key, mine.text, theirs.text))
+    if page.leaders and other.leaders:
+        agrees = any(_same_person(a, b) for a in page.leaders for b in other.leaders)
+        found.append((("leader",), agrees, ", ".join(page.leaders), ", ".join(other.leaders)))
     for kind in ("venue", "city"):
         mine = [p for p in page.places if p.kind == kind]
         theirs = [p for p in other.places if p.kind == kind]
@@ -156,11 +165,15 @@ def _details(page: Facts, other: Facts) -> list[tuple[tuple, bool, str, str]]:
     return found
 
 
-def _other_occasion(page: Facts, other: Facts) -> bool:
-    """Sentences naming different cities, with no date in common, tell of different events."""
+def _other_occasion(page: Facts, other: Facts, known_places: frozenset[str]) -> bool:
+    """Sentences naming different cities, with no date in common, tell of different events.
+
+    Unless the page's city is one no report mentions at all: then the page may
+    simply have the place wrong, and the difference is a conflict to show.
+    """
     mine = {p.name for p in page.places if p.kind == "city"}
     theirs = {p.name for p in other.places if p.kind == "city"}
-    if not mine or not theirs or mine & theirs:
+    if not mine or not theirs or mine & theirs or not mine <= known_places:
         return False
     shared_date = {(d.kind, d.key) for d in page.dates if d.kind in ("weekday", "day")} & {
         (d.kind, d.key) for d in other.dates
@@ -168,27 +181,65 @@ def _other_occasion(page: Facts, other: Facts) -> bool:
     return not shared_date
 
 
+def _paired_dates(page: Facts, other: Facts, kind: str) -> list[tuple]:
+    """Each date of the page with the report's date of the same thing (by the words around them)."""
+    mine = [d for d in page.dates if d.kind == kind]
+    theirs = [d for d in other.dates if d.kind == kind]
+    if not mine or not theirs:
+        return []
+    if len(mine) == 1 and len(theirs) == 1:
+        return [(mine[0], theirs[0])]
+    pairs = []
+    for date in mine:
+        same = [t for t in theirs if t.key == date.key and (t.context & date.context or len(theirs) == 1)]
+        best = max(theirs, key=lambda t: len(t.context & date.context))
+        if same:
+            pairs.append((date, same[0]))
+        elif best.context & date.context:
+            pairs.append((date, best))
+    return pairs
+
+
 def _is_meeting(text: str) -> bool:
     return bool(MEETING.search(text))
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A corpus sentence near the claim."""
+
+    statement: Statement
+    cosine: float
+
+
+@dataclass(frozen=True)
+class Context:
+    """What holds for every claim of one page."""
+
+    sources: tuple[Source, ...]
+    idf: dict[str, float]
+    known_places: frozenset[str]  # cities and countries the corpus mentions
+    known_names: frozenset[str]  # every capitalised word the corpus uses
+    page_event: Event | None
+    excluded: frozenset[int]  # groups of the page's own report
 
 
 def judge(
     text: str,
     facts: Facts,
-    candidates: list[tuple[Statement, float]],
-    sources: list[Source],
-    page_event: Event | None,
-    excluded: set[int],
-    idf: dict[str, float],
+    candidates: list[Candidate],
+    context: Context,
     title_mentions: list[tuple[Title, Statement]] = (),
 ) -> Judgement:
-    """Label one claim from the candidate sentences of other reports (cosine given).
+    """Label one claim from the corpus sentences nearest to it.
 
     ``title_mentions`` are the corpus's titled mentions of the people the claim names:
     a person's title is a fact of the report, wherever in it the title is given.
     """
     findings: dict[tuple, dict[int, _Finding]] = defaultdict(dict)
     meeting = _is_meeting(text)
+    # A sentence naming several people or places no report knows is about something else.
+    elsewhere = len(facts.names - context.known_names) >= 2
 
     def record(key: tuple, group: int, finding: _Finding) -> None:
         known = findings[key].get(group)
@@ -198,37 +249,34 @@ def judge(
         ):
             findings[key][group] = finding
 
-    for statement, cosine in candidates:
-        source = sources[statement.source]
-        if source.group in excluded:
+    for candidate in candidates:
+        statement = candidate.statement
+        source = context.sources[statement.source]
+        if source.group in context.excluded:
             continue
-        if not compatible(page_event, source.event) and (meeting or _is_meeting(statement.text)):
+        both_meetings = meeting and _is_meeting(statement.text)
+        if not compatible(context.page_event, source.event) and (meeting or _is_meeting(statement.text)):
             continue  # a fact about another round of talks neither supports nor contradicts
-        if _other_occasion(facts, statement.facts):
+        if _other_occasion(facts, statement.facts, context.known_places):
             continue
-        score = pair_score(cosine, facts, statement.facts, idf)
+        score = pair_score(candidate.cosine, facts, statement.facts, context.idf)
         evidence = lambda values=None: Evidence(  # noqa: E731
             source.doc, source.title, statement.text, score, values
         )
-        if score >= SUPPORT:
-            opposite = facts.negated != statement.facts.negated
-            if opposite and word_overlap(facts, statement.facts, idf) >= NEGATION_OVERLAP:
-                values = {"page": _polarity(facts), "report": _polarity(statement.facts)}
-                record(("main",), source.group, _Finding(False, evidence(values)))
-            else:
-                record(("main",), source.group, _Finding(True, evidence()))
-        if score >= SPECIFIC_DETAIL:
-            for key, agrees, mine, theirs in _details(facts, statement.facts):
-                specific = key[0] in SPECIFIC or key[1] in SPECIFIC
-                needed = YEAR_CONFLICT if key[1] == "year" else CONFLICT
-                if (agrees and score >= (SPECIFIC_DETAIL if specific else DETAIL)) or score >= needed:
-                    values = None if agrees else {"page": mine, "report": theirs}
-                    record(key, source.group, _Finding(agrees, evidence(values)))
+        if score >= (SUPPORT_ELSEWHERE if elsewhere else SUPPORT):
+            record(("main",), source.group, _Finding(True, evidence()))
+        if _opposite((text, facts), (statement.text, statement.facts), score):
+            values = {"page": facts.negated_clause or text, "report": statement.facts.negated_clause or statement.text}
+            record(("polarity",), source.group, _Finding(False, evidence(values)))
+        for key, agrees, mine, theirs in _details(facts, statement.facts):
+            if score >= _needed(key, agrees, both_meetings and (key[0] == "leader" or not elsewhere), candidate.cosine):
+                values = None if agrees else {"page": mine, "report": theirs}
+                record(key, source.group, _Finding(agrees, evidence(values)))
 
     for title in facts.titles:
         for other, statement in title_mentions:
-            source = sources[statement.source]
-            if source.group in excluded or not _same_person(title.person, other.person):
+            source = context.sources[statement.source]
+            if source.group in context.excluded or not _same_person(title.person, other.person):
                 continue
             agrees = _same_title(title, other)
             values = None if agrees else {"page": title.label(), "report": other.label()}
@@ -237,8 +285,39 @@ def judge(
     return _verdict(findings)
 
 
-def _polarity(facts: Facts) -> str:
-    return "negated" if facts.negated else "affirmed"
+def _needed(key: tuple, agrees: bool, both_meetings: bool, cosine: float) -> float:
+    """The resemblance two sentences need before one of their details is compared."""
+    kind = key[1] if len(key) > 1 else key[0]
+    same_topic = key[0] == "quantity" or cosine >= MEETING_TOPIC  # not just any meeting elsewhere
+    if key[0] in MEETING_DETAILS and both_meetings and same_topic:
+        # How long the talks lasted, where, who led them: details of the same meeting.
+        return MEETING_DETAIL
+    if not agrees:
+        return YEAR_CONFLICT if kind == "year" else CONFLICT
+    return SPECIFIC_DETAIL if key[0] in SPECIFIC or kind in SPECIFIC else DETAIL
+
+
+def _opposite(page: tuple[str, Facts], other: tuple[str, Facts], score: float) -> bool:
+    """One sentence denies what the other affirms: 'Ukraine is not on the agenda' vs 'Ukraine was discussed'."""
+    if page[1].negated == other[1].negated:
+        return False
+    (_, denying), (affirming_text, affirming) = (other, page) if other[1].negated else (page, other)
+    subject, rest = (side & affirming.terms for side in denying.denied)
+    # The affirming sentence must speak of what is denied on both sides of the "not"...
+    if any(denying.denied) and not all(shared for shared, side in zip((subject, rest), denying.denied) if side):
+        return False
+    denied = subject | rest
+    # ...and in one breath, not in words far apart.
+    if _spread(affirming_text, denied) > DENIAL_SPAN:
+        return False
+    named = denied & (denying.names | affirming.names)
+    return score >= NEGATION_TOPIC and ((bool(named) and len(denied) >= 2) or len(denied) >= 3)
+
+
+def _spread(text: str, terms: frozenset[str]) -> int:
+    """How many words apart the first and last of ``terms`` stand in ``text``."""
+    positions = [n for n, word in enumerate(WORD.findall(text)) if stem(word) in terms]
+    return positions[-1] - positions[0] if positions else 0
 
 
 def _verdict(findings: dict[tuple, dict[int, _Finding]]) -> Judgement:

@@ -12,6 +12,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from workers.inputs import SUFFIXES, InputError, decode, page_from_text, read_page
 
@@ -40,13 +41,14 @@ def page_key(identity: str, text: str) -> str:
     return hashlib.sha256(f"{identity}\0{text_hash}".encode("utf-8")).hexdigest()[:32]
 
 
+def is_absolute_url(url: str | None) -> bool:
+    return bool(url) and bool(urlsplit(url).scheme) and not any(char.isspace() for char in url)
+
+
 def _batch_page(source: str, text: str, title: str | None, url: str | None, file: Path, line: int | None = None):
-    location = file.resolve().as_uri() + (f"#line={line}" if line else "")
-    return BatchPage(
-        source=source, text=text, title=title, url=url,
-        key=page_key(url or location, text),
-        location=url or location,
-    )
+    location = url if is_absolute_url(url) else file.resolve().as_uri() + (f"#line={line}" if line else "")
+    return BatchPage(source=source, text=text, title=title, url=url, key=page_key(url or location, text),
+                     location=location)
 
 
 def pages_from_file(path: Path, source: str) -> list[BatchPage | Unreadable]:

@@ -17,11 +17,12 @@ import click
 
 
 LABELS = ("corroborated", "mixed", "contradicted", "unverified")
+# The browser extension's colours (extension/content.css): a tint and an underline per label.
 LABEL_COLOURS = {
-    "corroborated": "#2e7d32",
-    "mixed": "#f59e0b",
-    "contradicted": "#c62828",
-    "unverified": "#9e9e9e",
+    "corroborated": ("#ccf2d6", "#1a7f37"),
+    "mixed": ("#ffe6ad", "#9a5b00"),
+    "contradicted": ("#ffd9d6", "#b3261e"),
+    "unverified": ("transparent", "#8a8a8a"),
 }
 
 STYLE = """
@@ -41,12 +42,16 @@ tfoot td { font-weight: 600; }
 .legend span { margin-right: 1rem; }
 .page-text { white-space: pre-wrap; overflow-wrap: anywhere; position: relative; }
 .claims-only { position: relative; }
-.claim { border-radius: 2px; cursor: help; }
-.claim:focus { outline: 2px solid #3b82f6; }
-.claim.corroborated { background: rgba(46, 125, 50, .18); border-bottom: 2px solid #2e7d32; }
-.claim.mixed { background: rgba(245, 158, 11, .22); border-bottom: 2px solid #f59e0b; }
-.claim.contradicted { background: rgba(198, 40, 40, .16); border-bottom: 2px solid #c62828; }
-.claim.unverified { border-bottom: 1px dotted #9e9e9e; }
+.claim { border-radius: 2px; cursor: help; -webkit-box-decoration-break: clone; box-decoration-break: clone; }
+.claim:focus { outline: 2px solid #1a4fd6; }
+.claim.corroborated { background: #ccf2d6; box-shadow: inset 0 -2px 0 #1a7f37; }
+.claim.mixed { background: #ffe6ad; box-shadow: inset 0 -2px 0 #9a5b00; }
+.claim.contradicted { background: #ffd9d6; box-shadow: inset 0 -2px 0 #b3261e; }
+.claim.unverified { text-decoration: underline dotted #8a8a8a 1px; text-underline-offset: 3px; }
+.claim.corroborated:hover, .claim.corroborated:focus { background: #9fe3b1; }
+.claim.mixed:hover, .claim.mixed:focus { background: #ffd477; }
+.claim.contradicted:hover, .claim.contradicted:focus { background: #ffb3ad; }
+.claim.unverified:hover, .claim.unverified:focus { background: #ececec; }
 /* Left and right pin the evidence to the page's width; its top stays where it would be in the flow,
    which is just under the last line of the sentence. */
 .evidence { display: none; position: absolute; left: 0; right: 0; z-index: 10; margin-top: .3rem; padding: .6rem .75rem; background: #fff; color: #1f2933; border: 1px solid #cbd2d9;
@@ -54,14 +59,14 @@ tfoot td { font-weight: 600; }
             white-space: normal; }
 .claim:hover > .evidence, .claim:focus > .evidence { display: block; }
 .evidence .label { display: block; margin-bottom: .25rem; text-transform: capitalize; }
-.evidence .label.corroborated { color: #2e7d32; } .evidence .label.mixed { color: #b45309; }
-.evidence .label.contradicted { color: #c62828; } .evidence .label.unverified { color: #616e7c; }
+.evidence .label.corroborated { color: #1a7f37; } .evidence .label.mixed { color: #9a5b00; }
+.evidence .label.contradicted { color: #b3261e; } .evidence .label.unverified { color: #616e7c; }
 .evidence ul { margin: .25rem 0 0; padding-left: 1.1rem; }
 .evidence li { margin-bottom: .35rem; }
-.evidence li.support::marker { color: #2e7d32; } .evidence li.conflict::marker { color: #c62828; }
+.evidence li.support::marker { color: #1a7f37; } .evidence li.conflict::marker { color: #b3261e; }
 .evidence .who { font-weight: 600; }
 .evidence .doc { color: #7b8794; font-size: .8em; }
-.evidence .values { display: block; color: #8e1c1c; }
+.evidence .values { display: block; color: #8c1d18; }
 .evidence q { display: block; font-style: italic; color: #3e4c59; }
 .claims-only li { margin-bottom: .4rem; }
 """
@@ -157,7 +162,8 @@ def page_html(page: ReportPage, anchor: str) -> str:
 
 
 def summary_html(pages: list[ReportPage]) -> str:
-    head = "".join(f'<th class="n"><span class="key" style="background:{LABEL_COLOURS[label]}"></span>{label}</th>'
+    head = "".join(f'<th class="n"><span class="key" style="background:{LABEL_COLOURS[label][0]};'
+                   f'box-shadow: inset 0 0 0 1px {LABEL_COLOURS[label][1]}"></span>{label}</th>'
                    for label in LABELS)
     rows = []
     for index, page in enumerate(pages):

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timezone
-from urllib.parse import urlsplit
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 QUOTE_CONTEXT_CHARS = 32  # how much text the prefix and suffix of a quote carry
@@ -23,10 +22,6 @@ LABEL_SUMMARY = {
     "unverified": "Unverified: no other report addresses it",
 }
 ID_NAMESPACE = uuid.UUID("5b6f1d0e-2f7c-4f5e-9a41-6c0b7f1e2d3a")
-
-
-def is_absolute_iri(value: str | None) -> bool:
-    return bool(value) and bool(urlsplit(value).scheme) and " " not in value
 
 
 def annotation_id(page_key: str, index: int) -> str:

@@ -84,7 +84,7 @@ def worker(redis_url: str, corpus: str, burst: bool, name: str | None, queue_nam
     connection = queue.connect(redis_url, timeout=None)
     try:
         connection.ping()
-    except redis.exceptions.ConnectionError:
+    except redis.exceptions.RedisError:
         click.echo(f"corroborate worker: no Redis answers at {queue.describe(connection)} "
                    "(set REDIS_URL, or start one: redis-server)", err=True)
         sys.exit(2)
@@ -95,9 +95,41 @@ def worker(redis_url: str, corpus: str, burst: bool, name: str | None, queue_nam
         click.echo(f"corroborate worker: cannot load the engine: {error}", err=True)
         sys.exit(2)
     click.echo(f"corroborate worker: ready on {queue.describe(connection)}, queue {queue_name!r}", err=True)
-    make_worker(connection, name=name, queue_name=queue_name).work(
-        burst=burst, logging_level="WARNING" if quiet else "INFO"
-    )
+    level = "WARNING" if quiet else "INFO"
+    while True:
+        current = make_worker(connection, name=name, queue_name=queue_name)
+        try:
+            current.work(burst=burst, logging_level=level)
+        except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError):
+            pass  # lost while registering or tearing down; handled below
+        if burst or getattr(current, "_shutdown_requested_date", None) is not None:
+            return  # asked to stop (Ctrl-C, SIGTERM) or the queue is empty in burst mode
+        # RQ's loop ends on a lost connection: wait for Redis and carry on, engine still loaded.
+        click.echo(f"corroborate worker: lost Redis at {queue.describe(connection)}; waiting for it", err=True)
+        if not wait_for_redis(connection):
+            return
+        jobs.publish(connection)
+
+
+def wait_for_redis(connection: redis.Redis) -> bool:
+    """Ping every two seconds until Redis answers (True) or the worker is told to stop (False)."""
+    import signal
+    import time
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    try:
+        while True:
+            try:
+                connection.ping()
+                return True
+            except redis.exceptions.RedisError:
+                time.sleep(2)
+    except KeyboardInterrupt:
+        return False
 
 
 if __name__ == "__main__":

@@ -107,3 +107,27 @@ def test_an_added_report_changes_the_version_and_is_used(engine):
     assert local.sync([extra]) and local.version != before
     item = local.annotate(page)["annotations"][0]
     assert item["label"] == "corroborated" and item["support"][0]["doc"] == "arctic"
+
+
+def test_news_about_other_events_is_neither_supported_nor_contradicted(engine):
+    page = (
+        "President Emmanuel Macron met Chancellor Olaf Scholz in Berlin for three hours on Tuesday.\n"
+        "Trump met Zelensky at the White House, where the talks lasted two hours.\n"
+        "The Arctic council will meet in Tromsø next spring to discuss shipping lanes.\n"
+        "Iranian Ambassador to Moscow Kazem Jalali and Dmitry Bakanov met on Friday to discuss space cooperation.\n"
+    )
+    labels = [a["label"] for a in engine.annotate(page)["annotations"]]
+    assert labels == ["unverified"] * 4
+
+
+def test_a_denied_fact_affirmed_is_disputed(engine):
+    item = engine.annotate("The State Department said security issues would be on the agenda of the Istanbul talks.")["annotations"][0]
+    assert item["label"] in {"mixed", "contradicted"}
+    assert any(e["doc"].startswith("002_") for e in item["conflict"])
+
+
+def test_a_changed_year_is_disputed_while_the_right_one_is_supported(engine):
+    page = "Relations collapsed after Russia annexed Crimea in 2015 and launched its full-scale invasion of Ukraine in 2022."
+    item = engine.annotate(page)["annotations"][0]
+    assert item["label"] == "mixed"
+    assert any(e["values"] == {"page": "2015", "report": "2014"} for e in item["conflict"])

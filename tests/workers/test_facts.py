@@ -3,9 +3,9 @@
 from workers.facts import extract
 
 
-def test_numbers_with_units_words_and_hyphens():
+def test_numbers_with_units_words_and_hyphens_spans_of_time_in_hours():
     found = {(q.value, q.unit) for q in extract("They met for six hours, then a five-hour session and 30% more.").quantities}
-    assert {(6, "hour"), (5, "hour"), (30, "percent")} <= found
+    assert {(6, "duration"), (5, "duration"), (30, "percent")} <= found
 
 
 def test_titles_belong_to_the_person_named():
