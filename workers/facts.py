@@ -354,7 +354,7 @@ def denied_terms(clause: str) -> tuple[frozenset[str], frozenset[str]]:
     """The words a negation governs: a few before the cue (its subject), a few after."""
     cue = NEGATIONS.search(clause)
     before = WORD.findall(clause[: cue.start()])[-3:]
-    after = WORD.findall(clause[cue.end() :])[:6]
+    after = WORD.findall(clause[cue.end() :])[:8]
     return content_terms(" ".join(before)), content_terms(" ".join(after))
 
 

@@ -265,8 +265,10 @@ def judge(
         )
         if score >= (SUPPORT_ELSEWHERE if elsewhere else SUPPORT):
             record(("main",), source.group, _Finding(True, evidence()))
-        if _opposite((text, facts), (statement.text, statement.facts), score):
-            values = {"page": facts.negated_clause or text, "report": statement.facts.negated_clause or statement.text}
+        denial = _denial((text, facts), (statement.text, statement.facts), score)
+        if denial:
+            page_says, report_says = denial if facts.negated else denial[::-1]
+            values = {"page": page_says, "report": report_says}
             record(("polarity",), source.group, _Finding(False, evidence(values)))
         for key, agrees, mine, theirs in _details(facts, statement.facts):
             if score >= _needed(key, agrees, both_meetings and (key[0] == "leader" or not elsewhere), candidate.cosine):
@@ -297,27 +299,26 @@ def _needed(key: tuple, agrees: bool, both_meetings: bool, cosine: float) -> flo
     return SPECIFIC_DETAIL if key[0] in SPECIFIC or kind in SPECIFIC else DETAIL
 
 
-def _opposite(page: tuple[str, Facts], other: tuple[str, Facts], score: float) -> bool:
-    """One sentence denies what the other affirms: 'Ukraine is not on the agenda' vs 'Ukraine was discussed'."""
+def _denial(page: tuple[str, Facts], other: tuple[str, Facts], score: float) -> tuple[str, str] | None:
+    """Where one sentence denies what the other affirms ('Ukraine is not on the agenda' vs
+    'Ukraine was discussed'): the denying clause and the affirming words, else None."""
     if page[1].negated == other[1].negated:
-        return False
+        return None
     (_, denying), (affirming_text, affirming) = (other, page) if other[1].negated else (page, other)
     subject, rest = (side & affirming.terms for side in denying.denied)
     # The affirming sentence must speak of what is denied on both sides of the "not"...
     if any(denying.denied) and not all(shared for shared, side in zip((subject, rest), denying.denied) if side):
-        return False
+        return None
     denied = subject | rest
-    # ...and in one breath, not in words far apart.
-    if _spread(affirming_text, denied) > DENIAL_SPAN:
-        return False
     named = denied & (denying.names | affirming.names)
-    return score >= NEGATION_TOPIC and ((bool(named) and len(denied) >= 2) or len(denied) >= 3)
-
-
-def _spread(text: str, terms: frozenset[str]) -> int:
-    """How many words apart the first and last of ``terms`` stand in ``text``."""
-    positions = [n for n, word in enumerate(WORD.findall(text)) if stem(word) in terms]
-    return positions[-1] - positions[0] if positions else 0
+    if score < NEGATION_TOPIC or not ((named and len(denied) >= 2) or len(denied) >= 3):
+        return None
+    # ...and in one breath, not in words far apart.
+    words = WORD.findall(affirming_text)
+    positions = [n for n, word in enumerate(words) if stem(word) in denied]
+    if positions[-1] - positions[0] > DENIAL_SPAN:
+        return None
+    return denying.negated_clause, " ".join(words[positions[0] : positions[-1] + 1])
 
 
 def _verdict(findings: dict[tuple, dict[int, _Finding]]) -> Judgement:
