@@ -263,13 +263,13 @@ def judge(
         evidence = lambda values=None: Evidence(  # noqa: E731
             source.doc, source.title, statement.text, score, values
         )
-        if score >= (SUPPORT_ELSEWHERE if elsewhere else SUPPORT):
-            record(("main",), source.group, _Finding(True, evidence()))
         denial = _denial((text, facts), (statement.text, statement.facts), score)
         if denial:
             page_says, report_says = denial if facts.negated else denial[::-1]
             values = {"page": page_says, "report": report_says}
             record(("polarity",), source.group, _Finding(False, evidence(values)))
+        elif score >= (SUPPORT_ELSEWHERE if elsewhere else SUPPORT) and not _touches_denial(facts, statement.facts):
+            record(("main",), source.group, _Finding(True, evidence()))
         for key, agrees, mine, theirs in _details(facts, statement.facts):
             if score >= _needed(key, agrees, both_meetings and (key[0] == "leader" or not elsewhere), candidate.cosine):
                 values = None if agrees else {"page": mine, "report": theirs}
@@ -319,6 +319,14 @@ def _denial(page: tuple[str, Facts], other: tuple[str, Facts], score: float) -> 
     if positions[-1] - positions[0] > DENIAL_SPAN:
         return None
     return denying.negated_clause, " ".join(words[positions[0] : positions[-1] + 1])
+
+
+def _touches_denial(page: Facts, other: Facts) -> bool:
+    """One sentence denies something the other speaks of: it cannot simply support it."""
+    if page.negated == other.negated:
+        return False
+    denying, affirming = (other, page) if other.negated else (page, other)
+    return bool((denying.denied[0] | denying.denied[1]) & affirming.terms & (denying.names | affirming.names))
 
 
 def _verdict(findings: dict[tuple, dict[int, _Finding]]) -> Judgement:
