@@ -131,3 +131,37 @@ def test_a_changed_year_is_disputed_while_the_right_one_is_supported(engine):
     item = engine.annotate(page)["annotations"][0]
     assert item["label"] == "mixed"
     assert any(e["values"] == {"page": "2015", "report": "2014"} for e in item["conflict"])
+
+
+def test_two_copies_of_one_story_count_as_one_report(engine):
+    from workers.corpus import Report
+    from workers.engine import Engine
+
+    original = next(r for r in engine.reports if r.doc.startswith("004_"))
+    copy = Report("004_copy", original.title, original.text.replace("Thursday", "Thursday,", 1))
+    local = Engine(list(engine.reports) + [copy], embedder=engine.embedder)
+    item = by_text(local.annotate(seed("002")), "arrived at the U.S. consul general's residence")
+    docs = [e["doc"] for e in item["support"]]
+    assert item["label"] == "corroborated"
+    assert len([d for d in docs if d.startswith("004")]) == 1
+
+
+def test_a_lightly_edited_copy_of_a_report_is_still_judged_against_the_others(engine):
+    edited = seed("002").replace("Thursday", "Thursday afternoon").replace("Riyadh", "the Saudi capital")
+    docs = {e["doc"] for a in engine.annotate(edited)["annotations"] for e in a["support"] + a["conflict"]}
+    assert docs and not any(d.startswith("002_") for d in docs)
+
+
+def test_html_reports_in_the_corpus_folder_are_read_as_article_text(tmp_path, engine):
+    from workers.corpus import load_folder
+
+    (tmp_path / "wire.html").write_text(
+        "<html><head><title>Wire</title></head><body><nav>Home | World</nav><article>"
+        "<h1>Envoys meet in Lisbon</h1><p>Envoys from Chile and Peru met in Lisbon on Monday for "
+        "five hours to settle a fishing dispute.</p><p>Both sides called the talks useful.</p>"
+        "</article></body></html>"
+    )
+    (tmp_path / "note.txt").write_text("Chile and Peru held talks in Lisbon on Monday.\n")
+    reports = {r.doc: r for r in load_folder(tmp_path)}
+    assert set(reports) == {"wire", "note"}
+    assert "Home | World" not in reports["wire"].text and "five hours" in reports["wire"].text
