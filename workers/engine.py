@@ -21,7 +21,8 @@ from workers.embed import Embedder
 from workers.events import Event, document_event
 from workers.facts import Title, extract
 from workers.index import SentenceIndex
-from workers.match import Candidate, Context, Source, Statement, idf_weights, judge
+from workers.match import (Candidate, Context, MeetingFact, Source, Statement, idf_weights, judge,
+                           meeting_facts)
 from workers.segment import split_sentences
 
 CANDIDATES = 40  # nearest corpus sentences looked at per claim
@@ -42,6 +43,7 @@ class Snapshot:
     mentions: dict[str, list[tuple[Title, Statement]]]  # person key -> titled mentions
     known_places: frozenset[str]
     known_names: frozenset[str]
+    meetings: tuple[tuple[MeetingFact, Statement], ...]  # when and where reports say talks took place
     version: str
 
 
@@ -113,6 +115,7 @@ class Engine:
                 p.name for s in statements for p in s.facts.places if p.kind in ("city", "country")
             ),
             known_names=frozenset(n for s in statements for n in s.facts.names),
+            meetings=tuple((m, s) for s in statements for m in meeting_facts(s.facts)),
             version=corpus_version(reports),
         )
 
@@ -141,7 +144,7 @@ class Engine:
             facts = extract(claim.text)
             candidates = [Candidate(snap.statements[i], float(c)) for i, c in zip(ids, cosines)]
             mentions = [m for t in facts.titles for m in snap.mentions.get(_person_key(t.person), [])]
-            verdict = judge(claim.text, facts, candidates, context, mentions)
+            verdict = judge(claim.text, facts, candidates, context, mentions, snap.meetings)
             annotations.append({
                 "text": claim.text,
                 "start": claim.start,

@@ -32,8 +32,12 @@ import click
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
-GOLD_SETS = {"seeds": DATA / "gold.jsonl", "planted": DATA / "planted_gold.jsonl"}
-SOURCE_DIRS = [ROOT / "seeds", DATA / "planted"]
+GOLD_SETS = {
+    "seeds": DATA / "gold.jsonl",
+    "planted": DATA / "planted_gold.jsonl",
+    "heldout": DATA / "heldout_gold.jsonl",
+}
+SOURCE_DIRS = [ROOT / "seeds", DATA / "planted", DATA / "heldout"]
 CLASSES = ("corroborated", "conflict", "unverified")
 LABELS = ("corroborated", "mixed", "contradicted", "unverified")
 NONE = "none"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from workers.facts import MONTHS
+from workers.facts import MONTHS, Facts
 
 MONTH_NAMES = r"(January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
 LATER_ROUND = re.compile(
@@ -39,6 +39,12 @@ def document_event(text: str) -> Event | None:
     if dated:
         return Event(_month(next(g for g in dated.groups() if g)))
     return None
+
+
+def sentence_event(facts: Facts) -> Event | None:
+    """The event a sentence dates itself to ('on Feb. 27'), if it gives a full date."""
+    days = [d for d in facts.dates if d.kind == "day"]
+    return Event(int(days[0].key[:2])) if days else None
 
 
 def compatible(a: Event | None, b: Event | None) -> bool:

@@ -148,6 +148,7 @@ class Place:
     name: str
     kind: str  # "venue", "country" or "city"
     text: str
+    context: frozenset[str] = frozenset()  # words just before it: what happened there
 
 
 @dataclass(frozen=True)
@@ -303,13 +304,24 @@ def _place_kind(name: str) -> str:
     return "country" if name.lower() in COUNTRIES else "city"
 
 
+VENUE_CUE = re.compile(r"\b(venue|hosted|took place|was held|were held|site)\b", re.IGNORECASE)
+VENUE_SUBJECT = re.compile(
+    r"\b[Tt]he\s+(?P<name>(?:[A-Z][\w.’'-]*\s+){1,3}(?:[a-z]+\s+)?(?:" + "|".join(VENUES) + r"))\b"
+)
+
+
 def places(text: str) -> list[Place]:
     """Where something happened: a venue ('at Russia's consulate') or a named city or country."""
     found = []
+    if VENUE_CUE.search(text):  # "The Russian consulate served as the venue"
+        for m in VENUE_SUBJECT.finditer(text):
+            name = re.sub(r"['’]s\b", "", m.group("name").lower())
+            found.append(Place(name, "venue", m.group(), frozenset({"venue"})))
     for m in VENUE.finditer(text):
         name = m.group("name").lower()
-        if not re.search(r"\b(their|its|our|his|her|both|respective|these|those|to)\b", name):
-            found.append(Place(re.sub(r"['’]s\b", "", name), "venue", m.group()))
+        if not re.search(r"\b(their|its|our|his|her|both|respective|these|those|to|over|in|on|for|with|about|from|into|and)\b", name):
+            before = frozenset(stem(w) for w in WORD.findall(text[: m.start()])[-4:])
+            found.append(Place(re.sub(r"['’]s\b", "", name), "venue", m.group(), before))
     for m in PLACE.finditer(text):
         name = m.group("name")
         first = name.split()[0].lower().strip(".")

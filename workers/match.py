@@ -13,7 +13,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from workers.events import Event, compatible
+from workers.events import Event, compatible, sentence_event
 from workers.facts import WORD, Facts, Place, Quantity, Title, stem
 
 # Pair scores mix embedding cosine with idf-weighted word overlap (see pair_score).
@@ -130,11 +130,28 @@ def _same_person(a: str, b: str) -> bool:
 
 
 GENERIC_HEADS = {"leader", "head", "chief", "representative", "official"}
+ROLE_ALIASES = {"spokesman": "spokesperson", "spokeswoman": "spokesperson", "presidents": "president",
+                "ministers": "minister", "chairwoman": "chairman", "chair": "chairman", "advisor": "adviser"}
+
+
+def _role_words(title: Title) -> set[str]:
+    return {ROLE_ALIASES.get(w, w) for w in title.role.split() if w not in ("of", "the")}
 
 
 def _same_title(a: Title, b: Title) -> bool:
-    """Same standing ('former' or not) and the same office, where both name one."""
-    return a.former == b.former and (a.head == b.head or {a.head, b.head} & GENERIC_HEADS)
+    """Same standing ('former' or not) and the same office: one role's words within the other's
+    ('Foreign Minister' and 'Russian Foreign Minister', not 'Prime Minister')."""
+    if a.former != b.former:
+        return False
+    mine, theirs = _role_words(a), _role_words(b)
+    return mine <= theirs or theirs <= mine or bool({a.head, b.head} & GENERIC_HEADS)
+
+
+def _same_people(mine: tuple[str, ...], theirs: tuple[str, ...]) -> bool:
+    """One list of names within the other (a report may name only one side's leader)."""
+    unmatched_mine = [a for a in mine if not any(_same_person(a, b) for b in theirs)]
+    unmatched_theirs = [b for b in theirs if not any(_same_person(a, b) for a in mine)]
+    return not unmatched_mine or not unmatched_theirs
 
 
 SPECIFIC = {"quantity", "day", "venue", "leader"}
@@ -154,7 +171,7 @@ def _details(page: Facts, other: Facts) -> list[tuple[tuple, bool, str, str]]:
         for mine, theirs in _paired_dates(page, other, kind):
             found.append((("date", kind, mine.key), mine.key == theirs.key, mine.text, theirs.text))
     if page.leaders and other.leaders:
-        agrees = any(_same_person(a, b) for a in page.leaders for b in other.leaders)
+        agrees = _same_people(page.leaders, other.leaders)
         found.append((("leader",), agrees, ", ".join(page.leaders), ", ".join(other.leaders)))
     for kind in ("venue", "city"):
         mine = [p for p in page.places if p.kind == kind]
@@ -179,6 +196,36 @@ def _other_occasion(page: Facts, other: Facts, known_places: frozenset[str]) -> 
         (d.kind, d.key) for d in other.dates
     }
     return not shared_date
+
+
+MEETING_WORDS = frozenset(stem(w) for w in (
+    "met", "meet", "meeting", "talks", "session", "held", "convene", "convened", "discussions",
+    "negotiations", "round", "sat", "delegation", "delegations", "summit"))
+
+
+@dataclass(frozen=True)
+class MeetingFact:
+    """When or where a sentence says a meeting took place."""
+
+    kind: str  # "weekday", "day" or "venue"
+    value: str
+    text: str
+
+
+def meeting_facts(facts: Facts) -> list[MeetingFact]:
+    """The weekdays, dates and venues a sentence gives for a meeting ('talks on Thursday', 'held at
+    the residence'): facts of the whole report, wherever in it they are given."""
+    found = [MeetingFact(d.kind, d.key, d.text) for d in facts.dates
+             if d.kind in ("weekday", "day") and d.context & MEETING_WORDS]
+    found += [MeetingFact("venue", p.name, p.text) for p in facts.places
+              if p.kind == "venue" and p.context & (MEETING_WORDS | {"venue", "arriv", "host"})]
+    return found
+
+
+def _same_meeting_fact(a: MeetingFact, b: MeetingFact) -> bool:
+    if a.kind == "venue":
+        return _same_place(Place(a.value, "venue", a.text), Place(b.value, "venue", b.text))
+    return a.value == b.value
 
 
 def _paired_dates(page: Facts, other: Facts, kind: str) -> list[tuple]:
@@ -230,14 +277,18 @@ def judge(
     candidates: list[Candidate],
     context: Context,
     title_mentions: list[tuple[Title, Statement]] = (),
+    meetings: list[tuple[MeetingFact, Statement]] = (),
 ) -> Judgement:
     """Label one claim from the corpus sentences nearest to it.
 
     ``title_mentions`` are the corpus's titled mentions of the people the claim names:
     a person's title is a fact of the report, wherever in it the title is given.
+    ``meetings`` are the corpus's meeting dates and venues (see ``meeting_facts``).
     """
     findings: dict[tuple, dict[int, _Finding]] = defaultdict(dict)
     meeting = _is_meeting(text)
+    # A sentence that dates what it tells ("the first round, on Feb. 27") is about that event.
+    event = sentence_event(facts) or context.page_event
     # A sentence naming several people or places no report knows is about something else.
     elsewhere = len(facts.names - context.known_names) >= 2
 
@@ -255,7 +306,7 @@ def judge(
         if source.group in context.excluded:
             continue
         both_meetings = meeting and _is_meeting(statement.text)
-        if not compatible(context.page_event, source.event) and (meeting or _is_meeting(statement.text)):
+        if not compatible(event, source.event) and (meeting or _is_meeting(statement.text)):
             continue  # a fact about another round of talks neither supports nor contradicts
         if _other_occasion(facts, statement.facts, context.known_places):
             continue
@@ -274,6 +325,19 @@ def judge(
             if score >= _needed(key, agrees, both_meetings and (key[0] == "leader" or not elsewhere), candidate.cosine):
                 values = None if agrees else {"page": mine, "report": theirs}
                 record(key, source.group, _Finding(agrees, evidence(values)))
+
+    # When and where a meeting took place are facts of the whole report, wherever it gives them.
+    for fact in meeting_facts(facts) if not elsewhere else ():
+        for other, statement in meetings:
+            source = context.sources[statement.source]
+            if (other.kind != fact.kind or source.group in context.excluded
+                    or not compatible(event, source.event)
+                    or _other_occasion(facts, statement.facts, context.known_places)):
+                continue
+            agrees = _same_meeting_fact(fact, other)
+            values = None if agrees else {"page": fact.text, "report": other.text}
+            ev = Evidence(source.doc, source.title, statement.text, 1.0, values)
+            record(("meeting", fact.kind, fact.value), source.group, _Finding(agrees, ev))
 
     for title in facts.titles:
         for other, statement in title_mentions:
