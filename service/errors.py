@@ -82,8 +82,12 @@ def _http_error(error: HTTPException):
 
 def _redis_down(error: Exception):
     where = describe(current_app.extensions["redis"])
-    log.warning("Redis unreachable at %s: %s", where, error)
-    return error_response(503, f"Redis is unreachable at {where}; try again shortly", headers={"Retry-After": "5"})
+    if isinstance(error, (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)):
+        message = f"Redis is unreachable at {where}; try again shortly"
+    else:  # something answers, but not as a usable Redis (another protocol, no auth, out of memory)
+        message = f"Redis at {where} is not usable ({type(error).__name__}); try again shortly"
+    log.warning("%s: %s", message, error)
+    return error_response(503, message, headers={"Retry-After": "5"})
 
 
 def _unexpected(error: Exception):
@@ -95,7 +99,5 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(APIError, _api_error)
     app.register_error_handler(ValidationError, _validation_error)
     app.register_error_handler(HTTPException, _http_error)
-    app.register_error_handler(redis.exceptions.ConnectionError, _redis_down)
-    app.register_error_handler(redis.exceptions.TimeoutError, _redis_down)
-    app.register_error_handler(redis.exceptions.BusyLoadingError, _redis_down)
+    app.register_error_handler(redis.exceptions.RedisError, _redis_down)
     app.register_error_handler(Exception, _unexpected)

@@ -9,8 +9,17 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 
+def _retry_after_only_when_refused(response):
+    """flask-limiter sends Retry-After on every response; a client should only see it on 429 and 503."""
+    if response.status_code not in (429, 503):
+        response.headers.pop("Retry-After", None)
+    return response
+
+
 def init_app(app: Flask) -> Limiter:
     timeout = app.config["REDIS_TIMEOUT"]
+    # Registered before the limiter's own hook, so it runs after it.
+    app.after_request(_retry_after_only_when_refused)
     limiter = Limiter(
         get_remote_address,
         app=app,
@@ -25,6 +34,7 @@ def init_app(app: Flask) -> Limiter:
         enabled=app.config["RATE_LIMIT_ENABLED"],
     )
     # Queuing pages costs workers' time: a tighter limit on it.
-    submit = app.view_functions["annotations.create"]
-    limiter.limit(lambda: app.config["RATE_LIMIT_SUBMIT"], methods=["POST"])(submit)
+    endpoint = "annotations.create"
+    app.view_functions[endpoint] = limiter.limit(lambda: app.config["RATE_LIMIT_SUBMIT"])(app.view_functions[endpoint])
+    app.extensions["corroborate.limiter"] = limiter  # the decorator holds it only weakly
     return limiter

@@ -26,7 +26,7 @@ import redis
 from workers.queue import DEFAULT_REDIS_URL, connect
 
 ROOT = Path(__file__).resolve().parent.parent
-RUN_DIR = ROOT / ".run"
+RUN_DIR = Path(os.environ.get("CORROBORATE_RUN_DIR", ROOT / ".run"))
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 HOW_TO_GET_REDIS = """\
@@ -46,13 +46,13 @@ def say(message: str) -> None:
 def redis_answers(url: str) -> bool:
     try:
         return bool(connect(url, timeout=0.5).ping())
-    except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError):
-        return False
-    except redis.exceptions.ResponseError:  # e.g. needs a password: something is there
+    except redis.exceptions.ResponseError:  # e.g. needs a password: a Redis is there
         return True
+    except redis.exceptions.RedisError:  # nothing, or something that is not Redis
+        return False
 
 
-def start_redis(url: str) -> subprocess.Popen | None:
+def start_redis(url: str, owned: list[subprocess.Popen]) -> subprocess.Popen | None:
     """Start a redis-server for this run when the URL points at this machine and none answers."""
     parsed = urlparse(url)
     server = shutil.which("redis-server")
@@ -65,17 +65,17 @@ def start_redis(url: str) -> subprocess.Popen | None:
     process = subprocess.Popen(
         [server, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(data),
          "--save", "60 1", "--appendonly", "no", "--logfile", str(data / "redis.log")],
-        stdin=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL, start_new_session=True,
     )
+    owned.append(process)  # stopped by main() whatever happens next
     for _ in range(50):
         if redis_answers(url):
             return process
         if process.poll() is not None:
             break
         time.sleep(0.1)
-    stop([process])
     say(f"redis-server did not start; see {data / 'redis.log'}")
-    sys.exit(1)
+    raise SystemExit(1)
 
 
 def worker_command() -> list[str]:
@@ -105,25 +105,28 @@ def main() -> int:
     web_workers = os.environ.get("CORROBORATE_WEB_WORKERS", "2")
     where = "{}:{}".format(urlparse(url).hostname or "127.0.0.1", urlparse(url).port or 6379)
 
-    processes: list[subprocess.Popen] = []
-    redis_process = None
-    if not redis_answers(url):
-        redis_process = start_redis(url)
-        if redis_process is None:
-            print(HOW_TO_GET_REDIS.format(where=where), file=sys.stderr)
-            return 1
-
     def on_term(signum, frame):
         raise KeyboardInterrupt
 
+    # Children run in their own process groups: Ctrl-C reaches this process only, which
+    # stops the API and the workers first (a worker finishes its job) and Redis last.
     signal.signal(signal.SIGTERM, on_term)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    processes: list[subprocess.Popen] = []
+    owned_redis: list[subprocess.Popen] = []
     try:
+        if not redis_answers(url):
+            started = start_redis(url, owned_redis)
+            if started is None:
+                print(HOW_TO_GET_REDIS.format(where=where), file=sys.stderr)
+                return 1
         for _ in range(workers):
-            processes.append(subprocess.Popen(worker_command() + ["--quiet"], cwd=ROOT, stdin=subprocess.DEVNULL))
+            processes.append(subprocess.Popen(worker_command() + ["--quiet"], cwd=ROOT, stdin=subprocess.DEVNULL,
+                                              start_new_session=True))
         processes.append(subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--bind", bind, "--workers", web_workers, "--threads", "4",
-             "--access-logfile", "-", "--graceful-timeout", "10", "service:create_app()"],
-            cwd=ROOT, stdin=subprocess.DEVNULL,
+             "--graceful-timeout", "10", "service:create_app()"],
+            cwd=ROOT, stdin=subprocess.DEVNULL, start_new_session=True,
         ))
         say(f"API on http://{bind}/api/v1/health, {workers} worker(s), Redis at {where}. Ctrl-C stops all.")
         while True:
@@ -138,8 +141,7 @@ def main() -> int:
     finally:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not orphan anything
         stop(processes)
-        if redis_process is not None:
-            stop([redis_process])
+        stop(owned_redis)
 
 
 if __name__ == "__main__":
