@@ -32,19 +32,21 @@ from rich.progress import (
 from rich.text import Text
 
 from workers import queue
-from workers.batch_runners import InProcessRunner, PageOutcome, QueueRunner
+from workers.batch_runners import InProcessRunner, QueueRunner
 from workers.inputs import InputError
-from workers.page_sources import BatchPage, Unreadable, gather_pages
+from workers.page_sources import BatchPage, PageFailure, gather_pages
 from workers.results_file import FORMATS, ResultsFile
 
 DEFAULT_TIMEOUT = 300.0
 
 
 class RateColumn(ProgressColumn):
-    """Pages per second, over the last few seconds."""
+    """Pages per second: over the last few seconds while running, over the whole run at the end."""
 
     def render(self, task) -> Text:
         speed = task.finished_speed or task.speed
+        if speed is None and task.completed and task.elapsed:
+            speed = task.completed / task.elapsed
         return Text("– pages/s" if speed is None else f"{speed:.2f} pages/s", style="cyan")
 
 
@@ -74,7 +76,7 @@ def progress_bar(console: Console) -> Progress:
 class BatchSummary:
     written: int = 0
     skipped: int = 0
-    failures: list[Unreadable] = field(default_factory=list)
+    failures: list[PageFailure] = field(default_factory=list)
     seconds: float = 0.0
 
     @property
@@ -98,7 +100,7 @@ def choose_runner(in_process: bool, redis_url: str, corpus: str, timeout: float 
     return QueueRunner(queue.connect(redis_url, timeout=10), corpus, timeout, say=say)
 
 
-def run_batch(pages: list[BatchPage], unreadable: list[Unreadable], output: ResultsFile, runner,
+def run_batch(pages: list[BatchPage], unreadable: list[PageFailure], output: ResultsFile, runner,
               console: Console) -> BatchSummary:
     """Annotate the pages ``output`` does not hold yet, appending each as it completes."""
     summary = BatchSummary(failures=list(unreadable))
@@ -111,13 +113,12 @@ def run_batch(pages: list[BatchPage], unreadable: list[Unreadable], output: Resu
         task = progress.add_task(
             "annotating", total=len(todo) + len(unreadable), failed=len(unreadable), completed=len(unreadable)
         )
-        outcome: PageOutcome
         for outcome in runner.run(todo):
             if outcome.result is not None:
                 output.append(outcome.page, outcome.result)
                 summary.written += 1
             else:
-                summary.failures.append(Unreadable(outcome.page.source, outcome.error or "failed"))
+                summary.failures.append(PageFailure(outcome.page.source, outcome.error or "failed"))
                 progress.update(task, failed=len(summary.failures))
             progress.advance(task)
     summary.seconds = time.monotonic() - started
@@ -153,10 +154,15 @@ def report_summary(summary: BatchSummary, output: ResultsFile, console: Console)
 def batch_command(inputs: tuple[str, ...], out: str, fmt: str, in_process: bool, timeout: float,
                   redis_url: str, corpus: str) -> None:
     """Annotate INPUTS: .txt/.html files, folders of them, and .jsonl files of {url, title, text|html}."""
-    console = Console(stderr=True, highlight=False)
+    console = Console(stderr=True, highlight=False, soft_wrap=True)
     pages, unreadable = gather_pages(list(inputs))
     runner = choose_runner(in_process, redis_url, corpus, timeout or None, console)
-    with ResultsFile(out, fmt) as output:
+    try:
+        output = ResultsFile(out, fmt)
+    except OSError as error:
+        console.print(f"cannot use {out} for the results: {error.strerror}", style="red", markup=False)
+        sys.exit(2)
+    with output:
         try:
             summary = run_batch(pages, unreadable, output, runner, console)
         except InputError as error:  # the corpus folder cannot be loaded

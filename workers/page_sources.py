@@ -2,7 +2,7 @@
 
 A JSONL line is {"url", "title", "text" | "html"}. Every page gets a key (its URL, or
 else its file's absolute path, plus a hash of its text) so a rerun can tell which
-pages are already done. Pages that cannot be read come back as ``Unreadable`` with
+pages are already done. Pages that cannot be read come back as ``PageFailure`` with
 the reason, and do not stop the others.
 """
 
@@ -31,7 +31,9 @@ class BatchPage:
 
 
 @dataclass(frozen=True)
-class Unreadable:
+class PageFailure:
+    """A page that could not be read or annotated, and why."""
+
     source: str
     reason: str
 
@@ -51,11 +53,11 @@ def _batch_page(source: str, text: str, title: str | None, url: str | None, file
                      location=location)
 
 
-def pages_from_file(path: Path, source: str) -> list[BatchPage | Unreadable]:
+def pages_from_file(path: Path, source: str) -> list[BatchPage | PageFailure]:
     try:
         page = read_page(str(path))
     except InputError as error:
-        return [Unreadable(source, str(error))]
+        return [PageFailure(source, str(error))]
     return [_batch_page(source, page.text, page.title, page.url, path)]
 
 
@@ -78,12 +80,12 @@ def page_from_json_line(line: str, source: str, file: Path, line_no: int) -> Bat
     return _batch_page(source, page.text, title or page.title, url or None, file, line_no)
 
 
-def pages_from_jsonl(path: Path, source: str) -> list[BatchPage | Unreadable]:
+def pages_from_jsonl(path: Path, source: str) -> list[BatchPage | PageFailure]:
     try:
         handle = path.open(encoding="utf-8")
     except OSError as error:
-        return [Unreadable(source, f"{source}: cannot read ({error.strerror})")]
-    pages: list[BatchPage | Unreadable] = []
+        return [PageFailure(source, f"{source}: cannot read ({error.strerror})")]
+    pages: list[BatchPage | PageFailure] = []
     with handle:
         try:
             for line_no, line in enumerate(handle, 1):
@@ -93,9 +95,9 @@ def pages_from_jsonl(path: Path, source: str) -> list[BatchPage | Unreadable]:
                 try:
                     pages.append(page_from_json_line(line, line_source, path, line_no))
                 except InputError as error:
-                    pages.append(Unreadable(line_source, str(error)))
+                    pages.append(PageFailure(line_source, str(error)))
         except UnicodeDecodeError as error:
-            pages.append(Unreadable(source, f"{source}: not valid UTF-8 (byte {error.start}); later lines skipped"))
+            pages.append(PageFailure(source, f"{source}: not valid UTF-8 (byte {error.start}); later lines skipped"))
     return pages
 
 
@@ -108,25 +110,25 @@ def files_in_folder(folder: Path) -> list[Path]:
     )
 
 
-def pages_from_path(name: str) -> list[BatchPage | Unreadable]:
+def pages_from_path(name: str) -> list[BatchPage | PageFailure]:
     path = Path(name)
     if path.is_dir():
         found = files_in_folder(path)
         if not found:
-            return [Unreadable(name, f"{name}: no .txt, .html or .jsonl files in this folder")]
+            return [PageFailure(name, f"{name}: no .txt, .html or .jsonl files in this folder")]
         return [page for file in found for page in pages_from_path(str(file))]
     if path.suffix.lower() in JSONL_SUFFIXES:
         return pages_from_jsonl(path, name)
     return pages_from_file(path, name)
 
 
-def gather_pages(names: list[str]) -> tuple[list[BatchPage], list[Unreadable]]:
+def gather_pages(names: list[str]) -> tuple[list[BatchPage], list[PageFailure]]:
     """Every page named by ``names``, each key once, in order; and what could not be read."""
     pages: dict[str, BatchPage] = {}
-    unreadable: list[Unreadable] = []
+    unreadable: list[PageFailure] = []
     for name in names:
         for item in pages_from_path(name):
-            if isinstance(item, Unreadable):
+            if isinstance(item, PageFailure):
                 unreadable.append(item)
             else:
                 pages.setdefault(item.key, item)
