@@ -37,5 +37,14 @@ eval: $(VENV)
 bench: $(VENV)
 	$(BIN)/python -m workers.bench
 
+# Load-tests the API `make run` serves (127.0.0.1 only, bounded, stops by itself):
+# round-trip p50/p95 and jobs/s. Two workers: CORROBORATE_WORKERS=2 make run.
+loadtest: $(VENV)
+	$(BIN)/python -m service.loadtest $(LOADTEST_ARGS)
+
+# Lints extension/ with Mozilla's web-ext (fetched by npx from the npm registry on first use).
+lint-extension:
+	npx --yes web-ext lint --source-dir extension
+
 clean:
 	rm -rf $(VENV) .run .pytest_cache

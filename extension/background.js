@@ -144,7 +144,7 @@ async function apiFetch(base, path, { method = "GET", body, token } = {}) {
     data = null;
   }
   if (!resp.ok) {
-    const apiMsg = data && data.error && (data.error.message || data.error);
+    const apiMsg = errorMessage(data);
     if (resp.status === 401) {
       throw new UserError(
         `The API rejected the token (401${apiMsg ? `: ${apiMsg}` : ""}). Set the right token in Options.`
@@ -160,6 +160,21 @@ async function apiFetch(base, path, { method = "GET", body, token } = {}) {
   return { status: resp.status, data };
 }
 
+/** The message of an API error body {"error": {"status", "message", "fields"?}}, fields included. */
+function errorMessage(data) {
+  const err = data && data.error;
+  if (!err) return "";
+  if (typeof err === "string") return err;
+  let msg = String(err.message || "");
+  if (err.fields && typeof err.fields === "object") {
+    const parts = Object.entries(err.fields).map(
+      ([field, problems]) => `${field}: ${Array.isArray(problems) ? problems.join(" ") : String(problems)}`
+    );
+    if (parts.length) msg += ` (${parts.join("; ")})`;
+  }
+  return msg;
+}
+
 function sleep(ms) {
   return new Promise((r) => setTimeout(r, ms));
 }
@@ -172,8 +187,21 @@ function countLabels(annotations) {
 
 /* ---------- the check ---------- */
 
-async function checkTab(tabId) {
+const inflight = new Map(); // tabId -> promise of the running check
+
+/** Check a tab. A check already running on that tab is joined, not restarted
+ *  (the popup opening while the context menu's check runs, say). */
+function checkTab(tabId) {
   tabId = Number(tabId);
+  if (inflight.has(tabId)) return inflight.get(tabId);
+  const work = runCheck(tabId).finally(() => {
+    if (inflight.get(tabId) === work) inflight.delete(tabId);
+  });
+  inflight.set(tabId, work);
+  return work;
+}
+
+async function runCheck(tabId) {
   const run = (runs.get(tabId) || 0) + 1;
   runs.set(tabId, run);
   const current = () => runs.get(tabId) === run;
@@ -190,7 +218,10 @@ async function checkTab(tabId) {
     const settings = await getSettings();
     const base = apiBase(settings.apiUrl);
     await injectContent(tabId);
+    const tExtract = Date.now();
     const page = await callContent(tabId, "extract");
+    const timings = { extractMs: Date.now() - tExtract };
+    const tApi = Date.now();
     if (!page || !page.text || !page.text.trim()) {
       throw new UserError("No article text found on this page.");
     }
@@ -203,7 +234,7 @@ async function checkTab(tabId) {
     });
     let result = data.result;
     const jobId = data.id;
-    let delay = 100;
+    let delay = 50;
     while (!(data.status === "finished" && data.result)) {
       if (data.status === "failed") {
         throw new UserError(`The check failed on the server: ${data.error || "no reason given"}`);
@@ -216,14 +247,17 @@ async function checkTab(tabId) {
       if (!current()) return { status: "cancelled" };
       await setState(tabId, { ...base0, status: data.status === "started" ? "started" : "queued", api: base, jobId });
       await sleep(delay);
-      delay = Math.min(1000, Math.round(delay * 1.4));
+      delay = Math.min(750, Math.round(delay * 1.3));
       const self = (data.links && data.links.self) || `/api/v1/annotations/${encodeURIComponent(jobId)}`;
       ({ status, data } = await apiFetch(base, new URL(self, base + "/").href, { token: settings.token }));
     }
     result = data.result;
     if (!current()) return { status: "cancelled" };
     const annotations = Array.isArray(result.annotations) ? result.annotations : [];
+    timings.apiMs = Date.now() - tApi;
+    const tApply = Date.now();
     const applied = await callContent(tabId, "apply", { annotations });
+    timings.applyMs = Date.now() - tApply;
     const elapsedMs = Date.now() - t0;
     const counts = countLabels(annotations);
     const claims = annotations.map((a, index) => ({
@@ -246,6 +280,7 @@ async function checkTab(tabId) {
       reanchored: applied.reanchored,
       corpus: result.corpus || null,
       elapsedMs,
+      timings,
     };
     await setState(tabId, state);
     return state;
@@ -259,7 +294,8 @@ async function checkTab(tabId) {
 
 async function clearTab(tabId) {
   tabId = Number(tabId);
-  runs.set(tabId, (runs.get(tabId) || 0) + 1);
+  runs.set(tabId, (runs.get(tabId) || 0) + 1); // a running check stops before marking
+  inflight.delete(tabId);
   let removed = 0;
   try {
     removed = await callContent(tabId, "clear");
@@ -336,6 +372,11 @@ function hostMatches(host, sites) {
 
 chrome.tabs.onUpdated.addListener(async (tabId, info, tab) => {
   if (info.status === "loading" && info.url) {
+    // Another page: a running check for the old one stops, its result is forgotten.
+    if (inflight.has(tabId)) {
+      runs.set(tabId, (runs.get(tabId) || 0) + 1);
+      inflight.delete(tabId);
+    }
     await chrome.storage.session.remove(stateKey(tabId));
     return;
   }
@@ -349,12 +390,14 @@ chrome.tabs.onUpdated.addListener(async (tabId, info, tab) => {
     return;
   }
   if (!hostMatches(host, autoSites)) return;
-  const origin = `${new URL(tab.url).origin}/*`;
-  if (await chrome.permissions.contains({ origins: [origin] })) checkTab(tabId);
+  const url = new URL(tab.url);
+  const pattern = `${url.protocol}//${url.hostname}/*`; // no port: Firefox does not accept one
+  if (await chrome.permissions.contains({ origins: [pattern] })) checkTab(tabId);
 });
 
 chrome.tabs.onRemoved.addListener((tabId) => {
   runs.delete(tabId);
+  inflight.delete(tabId);
   chrome.storage.session.remove(stateKey(tabId));
 });
 

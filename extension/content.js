@@ -226,9 +226,9 @@
   }
 
   function quoteFor(ann, sent) {
-    const s = ann.start_utf16;
-    const e = ann.end_utf16;
-    const exact = typeof ann.text === "string" ? ann.text : sent ? sent.slice(s, e) : "";
+    const s = Number.isInteger(ann.start_utf16) ? ann.start_utf16 : 0;
+    const e = Number.isInteger(ann.end_utf16) ? ann.end_utf16 : 0;
+    const exact = typeof ann.text === "string" ? ann.text : sent && e > s ? sent.slice(s, e) : "";
     return {
       exact,
       prefix: sent ? sent.slice(Math.max(0, s - CONTEXT), s) : "",
@@ -240,8 +240,9 @@
    *  text that was sent; otherwise each claim is re-anchored by its quote. */
   function apply(result) {
     clear();
-    const annotations = (result && Array.isArray(result.annotations) ? result.annotations : []).filter(
-      (a) => a && typeof a === "object"
+    // Indices stay those of the result (the popup and data-corroborate-index use them).
+    const annotations = (result && Array.isArray(result.annotations) ? result.annotations : []).map((a) =>
+      a && typeof a === "object" ? a : {}
     );
     state.annotations = annotations;
     const root = state.sent && state.sent.root && state.sent.root.isConnected ? state.sent.root : chooseRoot();
@@ -564,8 +565,8 @@
       }
       card.appendChild(ul);
     };
-    section(`Supported by ${plural(support.size, "report")}`, support, "support");
-    section(`Conflicting ${support.size || conflict.size !== 1 ? "reports" : "report"}`, conflict, "conflict");
+    section(support.size === 1 ? "The report that agrees" : "Reports that agree", support, "support");
+    section(conflict.size === 1 ? "The report that differs" : "Reports that differ", conflict, "conflict");
     if (!support.size && !conflict.size) {
       card.appendChild(el("p", "empty", "None of the other reports in the corpus states this fact."));
     }

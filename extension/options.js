@@ -31,6 +31,10 @@ function parseSites(raw) {
     .filter(Boolean);
 }
 
+function isIpAddress(host) {
+  return /^\d+\.\d+\.\d+\.\d+$/.test(host) || host.includes(":") || host.startsWith("[");
+}
+
 async function load() {
   const { apiUrl, token, autoSites } = await chrome.storage.local.get(["apiUrl", "token", "autoSites"]);
   $("#apiUrl").value = apiUrl || DEFAULT_API;
@@ -50,13 +54,22 @@ async function save(ev) {
   const token = $("#token").value.trim();
   const autoSites = parseSites($("#autoSites").value);
   // Ask for the hosts in the same click (permissions.request needs a user gesture).
-  const origins = [`${new URL(apiUrl).origin}/*`];
-  for (const host of autoSites) origins.push(`*://${host}/*`, `*://*.${host}/*`);
+  // Patterns without a port: Firefox does not accept ports in match patterns.
+  // The default API's host permission is in the manifest: nothing to ask for it.
+  // permissions.request stays the first await: Firefox needs it inside the click.
+  const api = new URL(apiUrl);
+  const origins = apiUrl === DEFAULT_API ? [] : [`${api.protocol}//${api.hostname}/*`];
+  for (const host of autoSites) {
+    origins.push(`*://${host}/*`);
+    if (!isIpAddress(host)) origins.push(`*://*.${host}/*`);
+  }
   let granted = true;
-  try {
-    granted = await chrome.permissions.request({ origins });
-  } catch {
-    granted = false;
+  if (origins.length) {
+    try {
+      granted = await chrome.permissions.request({ origins });
+    } catch {
+      granted = false;
+    }
   }
   await chrome.storage.local.set({ apiUrl, token, autoSites });
   $("#autoSites").value = autoSites.join("\n");

@@ -33,7 +33,8 @@ function render(st) {
   let text = STATUS_TEXT[st.status] || "";
   if (st.status === "finished") {
     const n = (st.claims || []).length;
-    text = `${n} claim${n === 1 ? "" : "s"} checked in ${((st.elapsedMs || 0) / 1000).toFixed(1)} s.`;
+    const secs = (st.elapsedMs || 0) / 1000;
+    text = `${n} claim${n === 1 ? "" : "s"} checked in ${secs.toFixed(secs < 1 ? 2 : 1)} s.`;
     if (st.missing && st.missing.length) text += ` ${st.missing.length} could not be found on the page.`;
   } else if (st.status === "error") {
     text = "The check did not complete.";
