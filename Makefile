@@ -28,6 +28,10 @@ install: $(VENV) /usr/bin/chromium
 run: $(VENV)
 	$(BIN)/python -m service.run
 
+# One more RQ worker for the same Redis (scale out: run it on any machine that reaches it).
+worker: $(VENV)
+	$(BIN)/corroborate worker
+
 test: install
 	$(BIN)/python -m pytest -q
 

@@ -10,27 +10,20 @@ import time
 from pathlib import Path
 
 import pytest
-import redis
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from corroborate_testing import ADMIN_TOKEN, ROOT, TEST_REDIS_URL, free_port  # noqa: E402
+from corroborate_testing import (  # noqa: E402
+    ADMIN_TOKEN, ROOT, TEST_REDIS_URL, clean_database, free_port, start_redis_server,
+)
 
 
 @pytest.fixture
 def redis_db(monkeypatch):
     """Database 13 of the local Redis, empty at the start and flushed again at the end."""
-    connection = redis.Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=2)
-    try:
-        connection.ping()
-    except redis.exceptions.ConnectionError:
-        pytest.fail("these tests need the Redis on 127.0.0.1:6379 (start one: redis-server)")
-    connection.flushdb()
     monkeypatch.setenv("REDIS_URL", TEST_REDIS_URL)
     monkeypatch.setenv("CORROBORATE_CORPUS", "seeds")
-    yield connection
-    connection.flushdb()
-    connection.close()
+    yield from clean_database(TEST_REDIS_URL)
 
 
 @pytest.fixture
@@ -97,24 +90,11 @@ def worker_process(redis_db):
 @pytest.fixture
 def own_redis(tmp_path):
     """A second, throwaway redis-server on a free port; yields (url, process). Stopped at the end."""
-    server = shutil.which("redis-server")
-    if server is None:
+    if shutil.which("redis-server") is None:
         pytest.skip("redis-server is not on the PATH")
     port = free_port()
-    process = subprocess.Popen(
-        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--dir", str(tmp_path)],
-        stdout=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
-    )
-    url = f"redis://127.0.0.1:{port}/0"
-    connection = redis.Redis.from_url(url)
-    for _ in range(100):
-        try:
-            connection.ping()
-            break
-        except redis.exceptions.ConnectionError:
-            time.sleep(0.05)
-    yield url, process
+    process = start_redis_server(port, tmp_path)
+    yield f"redis://127.0.0.1:{port}/0", process
     if process.poll() is None:
         process.terminate()
         process.wait(timeout=10)

@@ -38,3 +38,43 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+
+
+def clean_database(url: str):
+    """A generator for fixtures: one database of the local Redis, flushed before and after.
+
+    Each test family has its own database number, and only that one is ever flushed.
+    """
+    import redis
+
+    connection = redis.Redis.from_url(url, socket_connect_timeout=2)
+    try:
+        connection.ping()
+    except redis.exceptions.ConnectionError:
+        pytest.fail("these tests need the Redis on 127.0.0.1:6379 (start one: redis-server)")
+    connection.flushdb()
+    yield connection
+    connection.flushdb()
+    connection.close()
+
+
+def start_redis_server(port: int | str, folder: Path):
+    """A throwaway redis-server on ``port`` (nothing saved), returned once it answers."""
+    import shutil
+    import subprocess
+
+    import redis
+
+    process = subprocess.Popen(
+        [shutil.which("redis-server"), "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+         "--appendonly", "no", "--dir", str(folder)],
+        stdout=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
+    )
+    connection = redis.Redis.from_url(f"redis://127.0.0.1:{port}/0")
+    for _ in range(100):
+        try:
+            connection.ping()
+            break
+        except redis.exceptions.ConnectionError:
+            time.sleep(0.05)
+    return process

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pytest
 
+from corroborate_testing import clean_database
 from corroborate_ext import (
     CHROMIUM, EXT_ADMIN_TOKEN, EXT_API_TOKEN, EXT_REDIS_URL, EXTENSION, ROOT, Browser, emoji_article_html, free_port,
     get_json, huge_article_html, seed_article_html,
@@ -71,16 +72,7 @@ def _wait_health(base: str, processes: list[subprocess.Popen], need_worker: bool
 
 @pytest.fixture(scope="session")
 def ext_redis():
-    redis = pytest.importorskip("redis")
-    connection = redis.Redis.from_url(EXT_REDIS_URL, socket_connect_timeout=2)
-    try:
-        connection.ping()
-    except redis.exceptions.ConnectionError:
-        pytest.fail("the extension tests need the Redis on 127.0.0.1:6379 (start one: redis-server)")
-    connection.flushdb()
-    yield connection
-    connection.flushdb()
-    connection.close()
+    yield from clean_database(EXT_REDIS_URL)
 
 
 @pytest.fixture(scope="session")

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 import redis
+from corroborate_testing import clean_database
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
@@ -75,16 +76,8 @@ def seed_files() -> list[Path]:
 @pytest.fixture
 def redis12(monkeypatch):
     """Database 12 of the local Redis, empty at the start and flushed again at the end."""
-    connection = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
-    try:
-        connection.ping()
-    except redis.exceptions.ConnectionError:
-        pytest.fail("these tests need the Redis on 127.0.0.1:6379 (start one: redis-server)")
-    connection.flushdb()
     monkeypatch.setenv("REDIS_URL", REDIS_URL)
-    yield connection
-    connection.flushdb()
-    connection.close()
+    yield from clean_database(REDIS_URL)
 
 
 def start_worker(connection: redis.Redis) -> subprocess.Popen:

@@ -87,13 +87,12 @@ def test_a_page_the_engine_rejects_fails_once_with_its_message(redis_db, run_job
 
 def test_a_worker_carries_on_when_redis_comes_back(own_redis, tmp_path):
     import os
-    import shutil
     import subprocess
     import sys
     import time
     from pathlib import Path
 
-    from corroborate_testing import ROOT
+    from corroborate_testing import ROOT, start_redis_server
     from rq import Worker
 
     url, server = own_redis
@@ -112,15 +111,7 @@ def test_a_worker_carries_on_when_redis_comes_back(own_redis, tmp_path):
         server.wait(timeout=10)
         time.sleep(1)
         assert worker.poll() is None, "the worker waits for Redis instead of exiting"
-        restarted = subprocess.Popen([shutil.which("redis-server"), "--port", port, "--bind", "127.0.0.1",
-                                      "--save", "", "--appendonly", "no", "--dir", str(tmp_path)],
-                                     stdout=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
-        for _ in range(100):
-            try:
-                connection.ping()
-                break
-            except redis.exceptions.ConnectionError:
-                time.sleep(0.05)
+        restarted = start_redis_server(port, tmp_path)
         job = queue.enqueue_annotation(connection, seed_text("000"))
         for _ in range(600):  # bounded: the worker retries every two seconds
             state = queue.job_state(connection, job.id)
