@@ -19,7 +19,7 @@ from workers.claims import claim_sentences
 from workers.corpus import Report, corpus_version, load_folder
 from workers.embed import Embedder
 from workers.events import Event, document_event
-from workers.facts import Title, extract
+from workers.facts import Facts, Title, extract
 from workers.index import SentenceIndex
 from workers.match import (Candidate, Context, MeetingFact, Source, Statement, idf_weights, judge,
                            meeting_facts)
@@ -56,6 +56,7 @@ class Engine:
         self.embedder = embedder or Embedder()
         self._base = list(reports)
         self._vectors: dict[str, np.ndarray] = {}
+        self._parsed: dict[str, list[tuple[str, Facts]]] = {}  # report text -> its claims and facts
         self._page_vectors: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
         self._snapshot = self._build(self._base)
@@ -87,11 +88,17 @@ class Engine:
         rows = [self._vectors.get(t) if t in self._vectors else cache[t] for t in texts]
         return np.array(rows, dtype=np.float32).reshape(len(texts), Embedder.dimensions)
 
+    def _parse(self, report_text: str) -> list[tuple[str, Facts]]:
+        """A report's claims with their facts, worked out once: a sync only parses new reports."""
+        if report_text not in self._parsed:
+            self._parsed[report_text] = [(c.text, extract(c.text)) for c in claim_sentences(report_text)]
+        return self._parsed[report_text]
+
     def _build(self, reports: list[Report]) -> Snapshot:
         statements, owners = [], []
         for number, report in enumerate(reports):
-            for sentence in claim_sentences(report.text):
-                statements.append(Statement(sentence.text, extract(sentence.text), number))
+            for text, facts in self._parse(report.text):
+                statements.append(Statement(text, facts, number))
                 owners.append(number)
         vectors = self._embed([s.text for s in statements], self._vectors)
         owners_array = np.array(owners, dtype=int)
@@ -100,17 +107,19 @@ class Engine:
         sources = tuple(
             Source(r.doc, r.title, groups[i], events[i]) for i, r in enumerate(reports)
         )
-        mentions: dict[str, list[tuple[Title, Statement]]] = defaultdict(list)
+        # One mention per person, title and independent report: the judge counts reports.
+        mentions: dict[str, dict[tuple, tuple[Title, Statement]]] = defaultdict(dict)
         for statement in statements:
             for title in statement.facts.titles:
-                mentions[_person_key(title.person)].append((title, statement))
+                key = (title.person, title.label(), groups[statement.source])
+                mentions[_person_key(title.person)].setdefault(key, (title, statement))
         return Snapshot(
             reports=tuple(reports),
             sources=sources,
             statements=tuple(statements),
             index=SentenceIndex(vectors),
             idf=idf_weights([s.facts.terms for s in statements]),
-            mentions=dict(mentions),
+            mentions={person: list(found.values()) for person, found in mentions.items()},
             known_places=frozenset(
                 p.name for s in statements for p in s.facts.places if p.kind in ("city", "country")
             ),
@@ -198,21 +207,22 @@ def _report_events(reports: list[Report], vectors: np.ndarray, owners: np.ndarra
     dated = [i for i, e in enumerate(events) if e is not None]
     if not dated or len(dated) == len(reports):
         return events
-    dated_rows = np.flatnonzero(np.isin(owners, dated))
-    if len(dated_rows) == 0:
+    is_dated = np.isin(owners, dated)
+    dated_rows = np.flatnonzero(is_dated)
+    undated_rows = np.flatnonzero(~is_dated)
+    if len(dated_rows) == 0 or len(undated_rows) == 0:
         return events
     dated_index = SentenceIndex(vectors[dated_rows])
-    for number, event in enumerate(events):
-        rows = np.flatnonzero(owners == number)
-        if event is not None or len(rows) == 0:
-            continue
-        votes: Counter = Counter()
-        for ids, cosines in dated_index.search(vectors[rows], 5):
-            for i, c in zip(ids, cosines):
-                if c >= SAME_EVENT:
-                    votes[int(owners[dated_rows[i]])] += float(c)
-        if votes:
-            events[number] = events[votes.most_common(1)[0][0]]
+    # One batched search for the sentences of every undated report (rows are in report order).
+    votes: dict[int, Counter] = defaultdict(Counter)
+    for row, (ids, cosines) in zip(undated_rows, dated_index.search(vectors[undated_rows], 5)):
+        tally = votes[int(owners[row])]
+        for i, c in zip(ids, cosines):
+            if c >= SAME_EVENT:
+                tally[int(owners[dated_rows[i]])] += float(c)
+    for number, tally in votes.items():
+        if tally:
+            events[number] = events[tally.most_common(1)[0][0]]
     return events
 
 
