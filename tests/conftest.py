@@ -14,7 +14,7 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from corroborate_testing import (  # noqa: E402
-    ADMIN_TOKEN, ROOT, TEST_REDIS_URL, clean_database, free_port, start_redis_server,
+    ADMIN_TOKEN, ROOT, TEST_REDIS_URL, clean_database, free_port, start_redis_server, stop,
 )
 
 
@@ -79,12 +79,7 @@ def worker_process(redis_db):
             pytest.fail("corroborate worker did not register within a minute")
         yield process
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
 
 
 @pytest.fixture

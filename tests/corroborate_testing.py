@@ -78,3 +78,16 @@ def start_redis_server(port: int | str, folder: Path):
         except redis.exceptions.ConnectionError:
             time.sleep(0.05)
     return process
+
+
+def stop(process) -> None:
+    """Stop a child process: politely, then firmly after 30 seconds."""
+    import subprocess
+
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

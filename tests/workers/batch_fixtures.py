@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 import redis
-from corroborate_testing import clean_database
+from corroborate_testing import clean_database, stop
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
@@ -51,16 +51,6 @@ def wait_until(condition, what: str, process: subprocess.Popen | None = None, li
         if time.monotonic() > deadline:
             pytest.fail(f"gave up waiting for {what}")
         time.sleep(0.05)
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def read_lines(path: Path) -> list[dict]:
