@@ -30,6 +30,7 @@ from pathlib import Path
 
 import click
 
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
 GOLD_SETS = {
@@ -39,7 +40,6 @@ GOLD_SETS = {
 }
 SOURCE_DIRS = [ROOT / "seeds", DATA / "planted", DATA / "heldout"]
 CLASSES = ("corroborated", "conflict", "unverified")
-LABELS = ("corroborated", "mixed", "contradicted", "unverified")
 NONE = "none"
 
 

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from workers.events import Event, compatible, sentence_event
 from workers.facts import WORD, Facts, Place, Quantity, Title, stem
 
+LABELS = ("corroborated", "mixed", "contradicted", "unverified")  # as LABELS.md defines them
+
 # Pair scores mix embedding cosine with idf-weighted word overlap (see pair_score).
 SUPPORT = 0.42  # the main fact: the other sentence says the same thing
 DETAIL = 0.46  # a common detail (a weekday, a city, a year) agrees: the sentences are about the same thing
@@ -28,7 +30,6 @@ NEGATION_TOPIC = 0.35  # resemblance needed before words a report denies, found 
 MEETING_DETAIL = 0.2  # two sentences about a meeting that both give, e.g., its length or place
 MEETING_DETAILS = {"quantity", "place", "leader"}
 MEETING_TOPIC = 0.5  # cosine that shows two meeting sentences are about the same talks
-RELATIVE_TOLERANCE = 0.1  # rounding, not a different figure
 MEETING = re.compile(
     r"\b(met|meet|meets|meeting|meetings|talks|discussions?|delegations?|sat down|round|sessions?|"
     r"negotiations?|led|headed|held)\b",
@@ -305,8 +306,9 @@ def judge(
         source = context.sources[statement.source]
         if source.group in context.excluded:
             continue
-        both_meetings = meeting and _is_meeting(statement.text)
-        if not compatible(event, source.event) and (meeting or _is_meeting(statement.text)):
+        other_meeting = _is_meeting(statement.text)
+        both_meetings = meeting and other_meeting
+        if not compatible(event, source.event) and (meeting or other_meeting):
             continue  # a fact about another round of talks neither supports nor contradicts
         if _other_occasion(facts, statement.facts, context.known_places):
             continue

@@ -15,8 +15,9 @@ from pathlib import Path
 
 import click
 
+from workers.match import LABELS
 
-LABELS = ("corroborated", "mixed", "contradicted", "unverified")
+
 # The browser extension's colours (extension/content.css): a tint and an underline per label.
 LABEL_COLOURS = {
     "corroborated": ("#ccf2d6", "#1a7f37"),

@@ -14,10 +14,11 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+from workers.match import LABELS
+
 CHROMIUM = "/usr/bin/chromium"  # the system browser; Playwright never downloads one here
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
-LABELS = ("corroborated", "mixed", "contradicted", "unverified")
 STYLES = {
     "corroborated": ("background-color", "box-shadow"),
     "mixed": ("background-color", "box-shadow"),
