@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 export HF_HUB_OFFLINE := 1
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: install run worker test eval bench loadtest lint-extension clean
+.PHONY: install run worker test test-fast lint format eval bench loadtest lint-extension clean
 
 $(VENV): $(STAMP)
 
@@ -35,11 +35,24 @@ worker: $(VENV)
 test: install
 	$(BIN)/python -m pytest -q
 
+# The engine's unit tests only: no Redis, no browser, no subprocesses (well under 20 s).
+test-fast: $(VENV)
+	$(BIN)/python -m pytest -q tests/unit
+
+# ruff: lint and format check (`make format` applies both).
+lint: $(VENV)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
 eval: $(VENV)
 	$(BIN)/corroborate eval
 
 bench: $(VENV)
-	$(BIN)/python -m workers.bench
+	$(BIN)/python -m workers.devtools.bench
 
 # Load-tests the API `make run` serves (127.0.0.1 only, bounded, stops by itself):
 # round-trip p50/p95 and jobs/s. Two workers: CORROBORATE_WORKERS=2 make run.

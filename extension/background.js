@@ -77,7 +77,7 @@ async function updateBadge(tabId, state) {
 async function injectContent(tabId) {
   try {
     await chrome.scripting.insertCSS({ target: { tabId }, files: ["content.css"], origin: "USER" });
-    await chrome.scripting.executeScript({ target: { tabId }, files: ["content.js"] });
+    await chrome.scripting.executeScript({ target: { tabId }, files: ["labels.js", "content.js"] });
   } catch (err) {
     const msg = String((err && err.message) || err);
     if (/cannot be scripted|chrome:\/\/|extensions gallery|webstore|about:|moz-extension|Missing host permission|Cannot access/i.test(msg)) {

@@ -9,13 +9,8 @@
   "use strict";
   if (globalThis.__corroborate) return;
 
-  const LABELS = ["corroborated", "contradicted", "mixed", "unverified"];
-  const LABEL_NAMES = {
-    corroborated: "Corroborated",
-    contradicted: "Contradicted",
-    mixed: "Mixed",
-    unverified: "Unverified",
-  };
+  const LABELS = globalThis.CORROBORATE_LABELS.order; // labels.js, injected first
+  const LABEL_NAMES = globalThis.CORROBORATE_LABELS.names;
   const SKIP_TAGS = new Set([
     "SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE", "SVG", "CANVAS", "IFRAME", "OBJECT", "EMBED",
     "TEXTAREA", "INPUT", "SELECT", "OPTION", "BUTTON", "VIDEO", "AUDIO", "MATH", "NAV", "ASIDE",

@@ -1,7 +1,7 @@
 /* Toolbar popup: progress, errors, counts per label, the list of claims. */
 "use strict";
 
-const LABELS = ["corroborated", "contradicted", "mixed", "unverified"];
+const LABELS = globalThis.CORROBORATE_LABELS.order; // labels.js, loaded first
 const STATUS_TEXT = {
   idle: "Ready. Check this page to mark its claims.",
   cleared: "Highlights cleared.",

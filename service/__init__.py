@@ -6,14 +6,12 @@ Views queue pages for the workers and read their results; nothing here runs
 the engine.
 """
 
-
-import os
 import re
 from typing import Any
 
 from flask import Flask
 
-from workers.queue import DEFAULT_REDIS_URL
+from workers import config
 
 EXTENSION_ORIGINS = [
     re.compile(r"^chrome-extension://[A-Za-z0-9_-]+$"),
@@ -28,20 +26,20 @@ def _origins(listed: str) -> list[Any]:
 
 
 def config_from_env(env: dict[str, str] | None = None) -> dict[str, Any]:
-    env = dict(os.environ if env is None else env)
+    """The app's configuration from the environment (names and defaults: ``workers.config``)."""
+    settings = config.settings(env)
     return {
-        "REDIS_URL": env.get("REDIS_URL", DEFAULT_REDIS_URL),
-        "API_TOKEN": env.get("CORROBORATE_API_TOKEN") or None,
-        "ADMIN_TOKEN": env.get("CORROBORATE_ADMIN_TOKEN") or None,
-        "CORS_ORIGINS": env.get("CORROBORATE_CORS_ORIGINS", ""),
-        "CORPUS": env.get("CORROBORATE_CORPUS", "seeds"),
+        "REDIS_URL": settings.redis_url,
+        "API_TOKEN": settings.api_token,
+        "ADMIN_TOKEN": settings.admin_token,
+        "CORS_ORIGINS": settings.cors_origins,
+        "CORPUS": settings.corpus,
         # Per client (remote address); ";" separates several limits.
-        "RATE_LIMIT": env.get("CORROBORATE_RATE_LIMIT", "3000 per minute"),
-        "RATE_LIMIT_SUBMIT": env.get("CORROBORATE_RATE_LIMIT_SUBMIT", "600 per minute"),
-        "RATE_LIMIT_ENABLED": env.get("CORROBORATE_RATE_LIMIT_ENABLED", "1") not in ("0", "false", "no"),
-        # 500,000 characters of text, up to 4 UTF-8 bytes each, plus JSON escapes.
-        "MAX_CONTENT_LENGTH": int(env.get("CORROBORATE_MAX_BODY_BYTES", str(8 * 1024 * 1024))),
-        "REDIS_TIMEOUT": float(env.get("CORROBORATE_REDIS_TIMEOUT", "0.5")),
+        "RATE_LIMIT": settings.rate_limit,
+        "RATE_LIMIT_SUBMIT": settings.rate_limit_submit,
+        "RATE_LIMIT_ENABLED": settings.rate_limit_enabled,
+        "MAX_CONTENT_LENGTH": settings.max_body_bytes,
+        "REDIS_TIMEOUT": settings.redis_timeout,
     }
 
 
@@ -50,14 +48,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from flask_cors import CORS
 
     from service import annotations, auth, documents, errors, health, limits, openapi
-    from workers.queue import connect
+    from service.db import init_app as init_redis
 
     app = Flask(__name__)
     app.config.update(config_from_env())
     app.config.update(config or {})
     app.json.sort_keys = False
 
-    app.extensions["redis"] = connect(app.config["REDIS_URL"], timeout=app.config["REDIS_TIMEOUT"])
+    init_redis(app)
 
     CORS(
         app,

@@ -6,10 +6,10 @@ import re
 
 from flask import Blueprint, current_app, url_for
 
+from service.db import get_redis
 from service.errors import APIError
 from service.schemas import AnnotationRequestSchema, load_body
 from workers import queue
-from workers.store import CorpusStore
 
 bp = Blueprint("annotations", __name__, url_prefix="/api/v1/annotations")
 
@@ -29,9 +29,9 @@ def _body(state) -> dict:
 def create():
     """Queue a page; the same text against the same corpus is answered from the cache."""
     page = load_body(AnnotationRequestSchema())
-    connection = current_app.extensions["redis"]
+    connection = get_redis()
     corpus = current_app.config["CORPUS"]
-    version = CorpusStore(connection, corpus).cache_version()
+    version = queue.CorpusStore(connection, corpus).cache_version()
     state, cached = queue.submit_annotation(connection, corpus, version, page["text"], page["url"], page["title"])
     status = 200 if cached else 202
     return _body(state), status, {"Location": url_for("annotations.show", job_id=state.id)}
@@ -40,7 +40,7 @@ def create():
 @bp.get("/<job_id>")
 def show(job_id: str):
     """queued -> started -> finished (with the result) or failed (with the error)."""
-    state = queue.job_state(current_app.extensions["redis"], job_id) if JOB_ID.match(job_id) else None
+    state = queue.job_state(get_redis(), job_id) if JOB_ID.match(job_id) else None
     if state is None:
         raise APIError(404, f"no annotation job {job_id!r} (unknown, or its result has expired)")
     return _body(state)

@@ -46,7 +46,9 @@ def admin_required(view):
     def wrapper(*args, **kwargs):
         expected = current_app.config.get("ADMIN_TOKEN")
         if expected is None:
-            raise APIError(401, "changing the corpus needs CORROBORATE_ADMIN_TOKEN set on the server", headers=CHALLENGE)
+            raise APIError(
+                401, "changing the corpus needs CORROBORATE_ADMIN_TOKEN set on the server", headers=CHALLENGE
+            )
         token = _presented()
         if not _matches(token, expected):
             message = "this call needs Authorization: Bearer <admin token>" if token is None else "wrong admin token"

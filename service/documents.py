@@ -5,16 +5,16 @@ from __future__ import annotations
 from flask import Blueprint, current_app, url_for
 
 from service.auth import admin_required
+from service.db import get_redis
 from service.errors import APIError
 from service.schemas import DocumentRequestSchema, load_body
-from workers.corpus import Report
-from workers.store import CorpusStore, StoreError
+from workers.queue import CorpusStore, Report, StoreError
 
 bp = Blueprint("documents", __name__, url_prefix="/api/v1/documents")
 
 
 def _store() -> CorpusStore:
-    return CorpusStore(current_app.extensions["redis"], current_app.config["CORPUS"])
+    return CorpusStore(get_redis(), current_app.config["CORPUS"])
 
 
 def _document(report: Report, with_text: bool = False) -> dict:

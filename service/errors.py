@@ -10,12 +10,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import redis
 from flask import Flask, current_app, jsonify
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
-from workers.queue import describe
+from service.db import get_redis
+from workers import queue
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +73,9 @@ def _http_error(error: HTTPException):
         message = f"too many requests: the limit is {error.description}; try again later"
     headers = {}
     if error.response is not None:  # the limiter's Retry-After and rate limit headers
-        headers.update({k: v for k, v in error.response.headers.items() if k.lower() not in ("content-type", "content-length")})
+        headers.update(
+            {k: v for k, v in error.response.headers.items() if k.lower() not in ("content-type", "content-length")}
+        )
     for name, value in error.get_headers():  # Allow on 405, WWW-Authenticate on 401
         if name.lower() != "content-type":
             headers[name] = value
@@ -81,8 +83,8 @@ def _http_error(error: HTTPException):
 
 
 def _redis_down(error: Exception):
-    where = describe(current_app.extensions["redis"])
-    if isinstance(error, (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)):
+    where = queue.describe(get_redis())
+    if isinstance(error, queue.UNREACHABLE):
         message = f"Redis is unreachable at {where}; try again shortly"
     else:  # something answers, but not as a usable Redis (another protocol, no auth, out of memory)
         message = f"Redis at {where} is not usable ({type(error).__name__}); try again shortly"
@@ -99,5 +101,5 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(APIError, _api_error)
     app.register_error_handler(ValidationError, _validation_error)
     app.register_error_handler(HTTPException, _http_error)
-    app.register_error_handler(redis.exceptions.RedisError, _redis_down)
+    app.register_error_handler(queue.RedisError, _redis_down)
     app.register_error_handler(Exception, _unexpected)

@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app
-from rq import Worker
 
+from service.db import get_redis
 from workers import queue
-from workers.store import CorpusStore
 
 bp = Blueprint("health", __name__, url_prefix="/api/v1")
 
 
 @bp.get("/health")
 def health():
-    connection = current_app.extensions["redis"]
+    connection = get_redis()
     connection.ping()  # unreachable -> 503 through the error handlers
     q = queue.annotation_queue(connection)
-    store = CorpusStore(connection, current_app.config["CORPUS"])
+    store = queue.CorpusStore(connection, current_app.config["CORPUS"])
     version, reports = store.snapshot()
-    workers = Worker.count(connection=connection, queue=q)
+    workers = queue.worker_count(connection, q.name)
     body = {
         "status": "ok" if workers else "degraded",
         "redis": True,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Flask, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from redis.backoff import NoBackoff
-from redis.retry import Retry
+
+from workers import queue
 
 
 def _retry_after_only_when_refused(response):
@@ -25,7 +25,7 @@ def init_app(app: Flask) -> Limiter:
         app=app,
         storage_uri=app.config["REDIS_URL"],
         # Fail fast like the API's own client: Redis down is a 503, not a hang.
-        storage_options={"socket_connect_timeout": timeout, "socket_timeout": timeout, "retry": Retry(NoBackoff(), 0)},
+        storage_options=queue.fail_fast_options(timeout),
         default_limits=[app.config["RATE_LIMIT"]],
         default_limits_exempt_when=lambda: request.method == "OPTIONS",
         headers_enabled=True,

@@ -41,15 +41,18 @@ class API:
     def call(self, method: str, path: str, body: dict | None = None) -> tuple[int, dict]:
         for attempt in range(2):
             try:
-                self.connection.request(method, path, body=None if body is None else json.dumps(body),
-                                        headers=self.headers)
+                self.connection.request(
+                    method, path, body=None if body is None else json.dumps(body), headers=self.headers
+                )
                 response = self.connection.getresponse()
                 data = response.read()
             except (ConnectionError, http.client.HTTPException, OSError) as error:
                 self.connection.close()
                 if attempt:
-                    raise SystemExit(f"loadtest: no API answers at http://{self.host}:{self.port} ({error}); "
-                                     "start it with `make run`") from None
+                    raise SystemExit(
+                        f"loadtest: no API answers at http://{self.host}:{self.port} ({error}); "
+                        "start it with `make run`"
+                    ) from None
                 continue
             if response.status == 429:  # respect the rate limit rather than count refusals as work
                 self.throttled += 1
@@ -86,7 +89,7 @@ def percentile(values: list[float], q: float) -> float:
 def round_trips(api: API, rounds: int, deadline: float, page: str | None = None) -> list[float]:
     times = []
     seed = page or pages(1)[0]
-    for n in range(rounds):
+    for _n in range(rounds):
         text = seed + nonce()  # a text the cache has not seen
         started = time.perf_counter()
         status, body = api.call("POST", "/api/v1/annotations", {"text": text})
@@ -133,9 +136,17 @@ def throughput(api: API, count: int, deadline: float) -> dict:
             outstanding.remove(job_id)
         time.sleep(0.1)
     elapsed = (max(finished.values()) if finished else time.perf_counter()) - started
-    return {"pages": count, "distinct_jobs": len(set(ids)), "finished": len(finished), "failed": len(failed),
-            "lost": len(lost), "unfinished": len(outstanding), "seconds": elapsed, "submit_seconds": submitted,
-            "jobs_per_second": len(finished) / elapsed if elapsed else 0.0}
+    return {
+        "pages": count,
+        "distinct_jobs": len(set(ids)),
+        "finished": len(finished),
+        "failed": len(failed),
+        "lost": len(lost),
+        "unfinished": len(outstanding),
+        "seconds": elapsed,
+        "submit_seconds": submitted,
+        "jobs_per_second": len(finished) / elapsed if elapsed else 0.0,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -143,8 +154,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--url", default=os.environ.get("CORROBORATE_API", "http://127.0.0.1:8000"))
     parser.add_argument("--token", default=os.environ.get("CORROBORATE_API_TOKEN"))
     parser.add_argument("--rounds", type=int, default=20, help="sequential round trips (default 20)")
-    parser.add_argument("--page", type=Path, default=None,
-                        help="a .txt page for the round trips instead of seed 000 (seed sentences are already embedded)")
+    parser.add_argument(
+        "--page",
+        type=Path,
+        default=None,
+        help="a .txt page for the round trips instead of seed 000 (seed sentences are already embedded)",
+    )
     parser.add_argument("--pages", type=int, default=200, help="pages for the throughput test (default 200)")
     parser.add_argument("--max-seconds", type=float, default=600, help="stop after this long, whatever happens")
     args = parser.parse_args(argv)
@@ -157,25 +172,34 @@ def main(argv: list[str] | None = None) -> int:
     if status != 200:
         raise SystemExit(f"loadtest: the API is not healthy: {status} {health}")
     workers = health["workers"]
-    print(f"API {args.url}: {workers} worker(s), {health['queue']['queued']} page(s) queued, "
-          f"corpus {health['corpus']['name']!r}")
+    print(
+        f"API {args.url}: {workers} worker(s), {health['queue']['queued']} page(s) queued, "
+        f"corpus {health['corpus']['name']!r}"
+    )
     if not workers:
         raise SystemExit("loadtest: no worker is running (make run starts one)")
 
     if args.rounds:
         times = round_trips(api, args.rounds, deadline, args.page.read_text() if args.page else None)
         what = args.page.name if args.page else "one seed page"
-        print(f"round trip, {what} at a time ({len(times)} pages): "
-              f"p50 {percentile(times, 0.5) * 1000:.0f} ms, p95 {percentile(times, 0.95) * 1000:.0f} ms, "
-              f"mean {statistics.mean(times) * 1000:.0f} ms")
+        print(
+            f"round trip, {what} at a time ({len(times)} pages): "
+            f"p50 {percentile(times, 0.5) * 1000:.0f} ms, p95 {percentile(times, 0.95) * 1000:.0f} ms, "
+            f"mean {statistics.mean(times) * 1000:.0f} ms"
+        )
     if args.pages:
         stats = throughput(api, args.pages, deadline)
-        print(f"throughput, {stats['pages']} pages posted at once, {workers} worker(s): "
-              f"{stats['jobs_per_second']:.2f} jobs/s ({stats['finished']} finished in {stats['seconds']:.1f} s; "
-              f"posting took {stats['submit_seconds']:.1f} s)")
+        print(
+            f"throughput, {stats['pages']} pages posted at once, {workers} worker(s): "
+            f"{stats['jobs_per_second']:.2f} jobs/s ({stats['finished']} finished in {stats['seconds']:.1f} s; "
+            f"posting took {stats['submit_seconds']:.1f} s)"
+        )
         lost = stats["lost"] + stats["unfinished"] + stats["failed"]
-        print("no job lost" if not lost and stats["finished"] == stats["distinct_jobs"] == stats["pages"] else
-              f"JOBS LOST: {stats['lost']} vanished, {stats['failed']} failed, {stats['unfinished']} unfinished")
+        print(
+            "no job lost"
+            if not lost and stats["finished"] == stats["distinct_jobs"] == stats["pages"]
+            else f"JOBS LOST: {stats['lost']} vanished, {stats['failed']} failed, {stats['unfinished']} unfinished"
+        )
         if lost:
             return 1
     if api.throttled:

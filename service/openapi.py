@@ -24,58 +24,115 @@ def _errors(*codes: int) -> dict:
 COMMON = (401, 429, 503)
 
 
+def _submit(summary: str, schema: str, answers: dict, **extra) -> dict:
+    """A POST that takes a JSON body of ``schema``: its answers plus the errors any body can get."""
+    return {
+        "summary": summary,
+        **extra,
+        "requestBody": {"required": True, "content": {"application/json": {"schema": schema}}},
+        "responses": {**answers, **_errors(400, 413, 415, *COMMON)},
+    }
+
+
 def build_spec() -> dict:
     spec = APISpec(
         title="Corroborate",
         version="1",
         openapi_version="3.0.3",
-        info={"description": "Label every claim of a page against other reports: corroborated, "
-                             "contradicted, mixed or unverified."},
+        info={
+            "description": "Label every claim of a page against other reports: corroborated, "
+            "contradicted, mixed or unverified."
+        },
         plugins=[MarshmallowPlugin()],
     )
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
-    for name in ("AnnotationRequest", "Result", "AnnotationJob", "DocumentRequest", "Document",
-                 "DocumentList", "Health", "Error"):
+    for name in (
+        "AnnotationRequest",
+        "Result",
+        "AnnotationJob",
+        "DocumentRequest",
+        "Document",
+        "DocumentList",
+        "Health",
+        "Error",
+    ):
         spec.components.schema(name, schema=getattr(schemas, name + "Schema"))
     job_id = {"name": "job_id", "in": "path", "required": True, "schema": {"type": "string"}}
     doc_id = {"name": "doc", "in": "path", "required": True, "schema": {"type": "string"}}
     admin = [{"bearer": []}]
 
-    spec.path(path="/api/v1/annotations", operations={"post": {
-        "summary": "Queue a page for annotation",
-        "requestBody": {"required": True, "content": {"application/json": {"schema": "AnnotationRequest"}}},
-        "responses": {
-            "202": _json("AnnotationJob", "Queued; poll the Location header"),
-            "200": _json("AnnotationJob", "Answered from the cache: same text, same corpus version"),
-            **_errors(400, 413, 415, *COMMON),
+    spec.path(
+        path="/api/v1/annotations",
+        operations={
+            "post": _submit(
+                "Queue a page for annotation",
+                "AnnotationRequest",
+                {
+                    "202": _json("AnnotationJob", "Queued; poll the Location header"),
+                    "200": _json("AnnotationJob", "Answered from the cache: same text, same corpus version"),
+                },
+            )
         },
-    }})
-    spec.path(path="/api/v1/annotations/{job_id}", operations={"get": {
-        "summary": "The state of a job: queued, started, finished (with the result) or failed (with the error)",
-        "parameters": [job_id],
-        "responses": {"200": _json("AnnotationJob", "The job"), **_errors(404, *COMMON)},
-    }})
-    spec.path(path="/api/v1/documents", operations={
-        "get": {"summary": "The reports added to the corpus",
-                "responses": {"200": _json("DocumentList", "Added reports"), **_errors(*COMMON)}},
-        "post": {"summary": "Add a report to the corpus (admin token)", "security": admin,
-                 "requestBody": {"required": True, "content": {"application/json": {"schema": "DocumentRequest"}}},
-                 "responses": {"201": _json("Document", "Added"), "200": _json("Document", "Already there"),
-                               **_errors(400, 413, 415, *COMMON)}},
-    })
-    spec.path(path="/api/v1/documents/{doc}", operations={
-        "get": {"summary": "One added report, with its text", "parameters": [doc_id],
-                "responses": {"200": _json("Document", "The report"), **_errors(404, *COMMON)}},
-        "delete": {"summary": "Remove an added report (admin token)", "parameters": [doc_id], "security": admin,
-                   "responses": {"204": {"description": "Removed"}, **_errors(404, *COMMON)}},
-    })
-    spec.path(path="/api/v1/health", operations={"get": {
-        "summary": "Redis reachable, queue length, workers alive, corpus size and version",
-        "responses": {"200": _json("Health", "Health"), **_errors(*COMMON)},
-    }})
-    spec.path(path="/api/v1/openapi.json", operations={"get": {
-        "summary": "This document", "responses": {"200": {"description": "OpenAPI 3 document"}},
-    }})
+    )
+    spec.path(
+        path="/api/v1/annotations/{job_id}",
+        operations={
+            "get": {
+                "summary": "The state of a job: queued, started, finished (with the result) or failed (with the error)",
+                "parameters": [job_id],
+                "responses": {"200": _json("AnnotationJob", "The job"), **_errors(404, *COMMON)},
+            }
+        },
+    )
+    spec.path(
+        path="/api/v1/documents",
+        operations={
+            "get": {
+                "summary": "The reports added to the corpus",
+                "responses": {"200": _json("DocumentList", "Added reports"), **_errors(*COMMON)},
+            },
+            "post": _submit(
+                "Add a report to the corpus (admin token)",
+                "DocumentRequest",
+                {"201": _json("Document", "Added"), "200": _json("Document", "Already there")},
+                security=admin,
+            ),
+        },
+    )
+    spec.path(
+        path="/api/v1/documents/{doc}",
+        operations={
+            "get": {
+                "summary": "One added report, with its text",
+                "parameters": [doc_id],
+                "responses": {"200": _json("Document", "The report"), **_errors(404, *COMMON)},
+            },
+            "delete": {
+                "summary": "Remove an added report (admin token)",
+                "parameters": [doc_id],
+                "security": admin,
+                "responses": {"204": {"description": "Removed"}, **_errors(404, *COMMON)},
+            },
+        },
+    )
+    spec.path(
+        path="/api/v1/health",
+        operations={
+            "get": {
+                "summary": "Redis reachable, queue length, workers alive, corpus size and version",
+                "responses": {"200": _json("Health", "Health"), **_errors(*COMMON)},
+            }
+        },
+    )
+    spec.path(
+        path="/api/v1/openapi.json",
+        operations={
+            "get": {
+                "summary": "This document",
+                "responses": {"200": {"description": "OpenAPI 3 document"}},
+            }
+        },
+    )
     document = spec.to_dict()
     if current_app.config.get("API_TOKEN"):
         document["security"] = [{"bearer": []}]

@@ -21,9 +21,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlparse
 
-import redis
-
-from workers.queue import DEFAULT_REDIS_URL, connect
+from workers import queue
+from workers.config import DEFAULT_REDIS_URL
 
 ROOT = Path(__file__).resolve().parent.parent
 RUN_DIR = Path(os.environ.get("CORROBORATE_RUN_DIR", ROOT / ".run"))
@@ -45,10 +44,10 @@ def say(message: str) -> None:
 
 def redis_answers(url: str) -> bool:
     try:
-        return bool(connect(url, timeout=0.5).ping())
-    except redis.exceptions.ResponseError:  # e.g. needs a password: a Redis is there
+        return bool(queue.connect(url, timeout=0.5).ping())
+    except queue.ResponseError:  # e.g. needs a password: a Redis is there
         return True
-    except redis.exceptions.RedisError:  # nothing, or something that is not Redis
+    except queue.RedisError:  # nothing, or something that is not Redis
         return False
 
 
@@ -63,9 +62,23 @@ def start_redis(url: str, owned: list[subprocess.Popen]) -> subprocess.Popen | N
     port = parsed.port or 6379
     say(f"no Redis answers at {parsed.hostname}:{port}; starting redis-server (data in {data})")
     process = subprocess.Popen(
-        [server, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(data),
-         "--save", "60 1", "--appendonly", "no", "--logfile", str(data / "redis.log")],
-        stdin=subprocess.DEVNULL, start_new_session=True,
+        [
+            server,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--dir",
+            str(data),
+            "--save",
+            "60 1",
+            "--appendonly",
+            "no",
+            "--logfile",
+            str(data / "redis.log"),
+        ],
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
     )
     owned.append(process)  # stopped by main() whatever happens next
     for _ in range(50):
@@ -80,7 +93,7 @@ def start_redis(url: str, owned: list[subprocess.Popen]) -> subprocess.Popen | N
 
 def worker_command() -> list[str]:
     script = Path(sys.executable).with_name("corroborate")
-    return [str(script), "worker"] if script.exists() else [sys.executable, "-m", "workers.worker"]
+    return [str(script), "worker"] if script.exists() else [sys.executable, "-m", "workers.cli", "worker"]
 
 
 def stop(processes: list[subprocess.Popen], grace: float = 15.0) -> None:
@@ -121,13 +134,32 @@ def main() -> int:
                 print(HOW_TO_GET_REDIS.format(where=where), file=sys.stderr)
                 return 1
         for _ in range(workers):
-            processes.append(subprocess.Popen(worker_command() + ["--quiet"], cwd=ROOT, stdin=subprocess.DEVNULL,
-                                              start_new_session=True))
-        processes.append(subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--bind", bind, "--workers", web_workers, "--threads", "4",
-             "--graceful-timeout", "10", "service:create_app()"],
-            cwd=ROOT, stdin=subprocess.DEVNULL, start_new_session=True,
-        ))
+            processes.append(
+                subprocess.Popen(
+                    worker_command() + ["--quiet"], cwd=ROOT, stdin=subprocess.DEVNULL, start_new_session=True
+                )
+            )
+        processes.append(
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "--bind",
+                    bind,
+                    "--workers",
+                    web_workers,
+                    "--threads",
+                    "4",
+                    "--graceful-timeout",
+                    "10",
+                    "service:create_app()",
+                ],
+                cwd=ROOT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        )
         say(f"API on http://{bind}/api/v1/health, {workers} worker(s), Redis at {where}. Ctrl-C stops all.")
         while True:
             for process in processes:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-MAX_TEXT = 500_000
+from workers.config import MAX_TEXT
+from workers.labels import LABELS
+
 MAX_URL = 2048
 MAX_TITLE = 1000
 STATUSES = ["queued", "started", "finished", "failed"]
-LABELS = ["corroborated", "mixed", "contradicted", "unverified"]
 
 
 def not_blank(value: str) -> None:
@@ -17,15 +18,24 @@ def not_blank(value: str) -> None:
 
 
 class AnnotationRequestSchema(Schema):
-    text = fields.String(required=True, validate=[validate.Length(min=1, max=MAX_TEXT), not_blank],
-                         metadata={"description": "The text of the page, 1 to 500,000 characters."})
-    url = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=MAX_URL),
-                        metadata={"description": "Where the page is; kept with the job."})
+    text = fields.String(
+        required=True,
+        validate=[validate.Length(min=1, max=MAX_TEXT), not_blank],
+        metadata={"description": "The text of the page, 1 to 500,000 characters."},
+    )
+    url = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=MAX_URL),
+        metadata={"description": "Where the page is; kept with the job."},
+    )
     title = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=MAX_TITLE))
 
 
 class EvidenceSchema(Schema):
-    doc = fields.String(metadata={"description": "The report's id: its file name without extension, or the id it was added under."})
+    doc = fields.String(
+        metadata={"description": "The report's id: its file name without extension, or the id it was added under."}
+    )
     title = fields.String()
     sentence = fields.String()
     score = fields.Float()
@@ -46,7 +56,7 @@ class AnnotationSchema(Schema):
     end = fields.Integer()
     start_utf16 = fields.Integer(metadata={"description": "The same span in UTF-16 code units, as browsers count."})
     end_utf16 = fields.Integer()
-    label = fields.String(validate=validate.OneOf(LABELS))
+    label = fields.String(validate=validate.OneOf(list(LABELS)))
     support = fields.List(fields.Nested(EvidenceSchema))
     conflict = fields.List(fields.Nested(ConflictSchema))
 
@@ -106,8 +116,11 @@ class HealthSchema(Schema):
     status = fields.String(metadata={"description": "ok, or degraded when no worker is alive."})
     message = fields.String(metadata={"description": "What to do when degraded."})
     redis = fields.Boolean()
-    queue = fields.Dict(keys=fields.String(), values=fields.Integer(),
-                        metadata={"description": "queued, started and failed job counts."})
+    queue = fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(),
+        metadata={"description": "queued, started and failed job counts."},
+    )
     workers = fields.Integer(metadata={"description": "Workers alive."})
     corpus = fields.Dict(metadata={"description": "Name, size and version of the corpus the workers use."})
 

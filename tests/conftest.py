@@ -1,4 +1,4 @@
-"""Shared fixtures: the real Redis on 127.0.0.1:6379 (database 13, flushed here only) and real RQ workers."""
+"""Shared fixtures: the real test Redis (CORROBORATE_TEST_REDIS, database 13, flushed here only) and real RQ workers."""
 
 from __future__ import annotations
 
@@ -13,8 +13,14 @@ import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from corroborate_testing import (  # noqa: E402
-    ADMIN_TOKEN, ROOT, TEST_REDIS_URL, clean_database, free_port, start_redis_server, stop,
+from corroborate_testing import (  # noqa: E402 - after HF_HUB_OFFLINE is set
+    ADMIN_TOKEN,
+    ROOT,
+    TEST_REDIS_URL,
+    clean_database,
+    free_port,
+    start_redis_server,
+    stop,
 )
 
 
@@ -32,8 +38,14 @@ def make_app(redis_db):
     from service import create_app
 
     def make(**config):
-        settings = {"REDIS_URL": TEST_REDIS_URL, "CORPUS": "seeds", "ADMIN_TOKEN": ADMIN_TOKEN,
-                    "API_TOKEN": None, "RATE_LIMIT_ENABLED": False, "TESTING": True}
+        settings = {
+            "REDIS_URL": TEST_REDIS_URL,
+            "CORPUS": "seeds",
+            "ADMIN_TOKEN": ADMIN_TOKEN,
+            "API_TOKEN": None,
+            "RATE_LIMIT_ENABLED": False,
+            "TESTING": True,
+        }
         settings.update(config)
         return create_app(settings)
 
@@ -49,7 +61,7 @@ def client(make_app):
 def run_jobs(redis_db):
     """Run every queued job with a real RQ worker in burst mode (forking a work horse per job)."""
     from workers import queue
-    from workers.worker import make_worker, prepare
+    from workers.queue.worker import make_worker, prepare
 
     def run() -> None:
         connection = queue.connect(TEST_REDIS_URL, timeout=None)
@@ -66,7 +78,11 @@ def worker_process(redis_db):
 
     env = dict(os.environ, REDIS_URL=TEST_REDIS_URL, CORROBORATE_CORPUS="seeds", HF_HUB_OFFLINE="1")
     script = Path(sys.executable).with_name("corroborate")
-    command = [str(script), "worker", "--quiet"] if script.exists() else [sys.executable, "-m", "workers.worker", "--quiet"]
+    command = (
+        [str(script), "worker", "--quiet"]
+        if script.exists()
+        else [sys.executable, "-m", "workers.cli", "worker", "--quiet"]
+    )
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdin=subprocess.DEVNULL)
     try:
         for _ in range(600):  # bounded: the engine loads in a few seconds

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import time
 from pathlib import Path
@@ -10,8 +11,28 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
-TEST_REDIS_URL = "redis://127.0.0.1:6379/13"
+# The Redis the tests use, without a database number: several checkouts on one machine can each
+# point theirs at their own redis-server (CORROBORATE_TEST_REDIS=redis://127.0.0.1:6380).
+TEST_REDIS = os.environ.get("CORROBORATE_TEST_REDIS", "redis://127.0.0.1:6379").rstrip("/")
+
+
+def test_redis_url(db: int) -> str:
+    """One database of the test Redis; each test family has its own (12 batch, 13 API and queue, 14 browser)."""
+    return f"{TEST_REDIS}/{db}"
+
+
+test_redis_url.__test__ = False  # a helper, not a test
+TEST_REDIS_URL = test_redis_url(13)
 ADMIN_TOKEN = "admin-secret-for-tests"
+# Headless Chromium for the report and extension tests (and docs/screenshot_report.py).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def seed_text(prefix: str) -> str:
@@ -38,8 +59,6 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-
-
 def clean_database(url: str):
     """A generator for fixtures: one database of the local Redis, flushed before and after.
 
@@ -51,7 +70,9 @@ def clean_database(url: str):
     try:
         connection.ping()
     except redis.exceptions.ConnectionError:
-        pytest.fail("these tests need the Redis on 127.0.0.1:6379 (start one: redis-server)")
+        pytest.fail(
+            f"these tests need the Redis at {TEST_REDIS} (start one: redis-server, or set CORROBORATE_TEST_REDIS)"
+        )
     connection.flushdb()
     yield connection
     connection.flushdb()
@@ -66,9 +87,21 @@ def start_redis_server(port: int | str, folder: Path):
     import redis
 
     process = subprocess.Popen(
-        [shutil.which("redis-server"), "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-         "--appendonly", "no", "--dir", str(folder)],
-        stdout=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
+        [
+            shutil.which("redis-server"),
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(folder),
+        ],
+        stdout=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL,
     )
     connection = redis.Redis.from_url(f"redis://127.0.0.1:{port}/0")
     for _ in range(100):

@@ -1,0 +1,35 @@
+"""Page furniture never gets a label; factual sentences do."""
+
+from pathlib import Path
+
+from workers.engine.claims import claim_sentences
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+
+
+def claim_texts(text):
+    return [s.text for s in claim_sentences(text)]
+
+
+def test_read_next_block_timestamps_and_prompts_are_not_claims():
+    text = (SEEDS / "003_321a06457b642bb4.txt").read_text()
+    claims = claim_texts(text)
+    assert claims[-1].startswith("Both sides now appear to agree")
+    assert not any("Kharkiv" in c or "opinion" in c or "comment" in c for c in claims)
+
+
+def test_headline_lists_and_section_headings_are_not_claims():
+    text = (SEEDS / "004_49438ab21b2257f1.txt").read_text()
+    assert not any("Epstein" in c or "Kennedy Center" in c for c in claim_texts(text))
+    text = (SEEDS / "001_f8eb54056b1d8acf.txt").read_text()
+    assert "Diplomatic Relations at a Low Point" not in claim_texts(text)
+
+
+def test_opening_headline_with_a_verb_is_a_claim_and_questions_are_not():
+    text = "Russian diplomats meet in Istanbul to speed up talks\nThey met for six hours. Was it worth it?"
+    assert claim_texts(text) == ["Russian diplomats meet in Istanbul to speed up talks", "They met for six hours."]
+
+
+def test_bylines_and_photo_credits_are_not_claims():
+    text = "By Jane Doe\nThe delegation arrived at the residence on Thursday.\n(AA Photo)\n12:30"
+    assert claim_texts(text) == ["The delegation arrived at the residence on Thursday."]

@@ -1,0 +1,171 @@
+"""The engine labels claims as LABELS.md says, against the other reports only."""
+
+import json
+import threading
+from pathlib import Path
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+LABELS = {"corroborated", "contradicted", "mixed", "unverified"}
+
+
+def seed(prefix):
+    return next(SEEDS.glob(f"{prefix}_*.txt")).read_text()
+
+
+def by_text(result, fragment):
+    return next(a for a in result["annotations"] if fragment in a["text"])
+
+
+def test_result_follows_the_contract(engine):
+    text = seed("002")
+    result = engine.annotate(text)
+    json.dumps(result)
+    assert result["corpus"]["documents"] == 5 and result["corpus"]["version"]
+    utf16 = text.encode("utf-16-le")
+    for item in result["annotations"]:
+        assert item["label"] in LABELS
+        assert text[item["start"] : item["end"]] == item["text"]
+        assert utf16[item["start_utf16"] * 2 : item["end_utf16"] * 2].decode("utf-16-le") == item["text"]
+        for evidence in item["support"] + item["conflict"]:
+            assert {"doc", "title", "sentence", "score"} <= evidence.keys()
+        for evidence in item["conflict"]:
+            assert evidence["values"]["page"] != evidence["values"]["report"]
+
+
+def test_a_seed_never_corroborates_itself(engine):
+    result = engine.annotate(seed("002"))
+    docs = {e["doc"] for a in result["annotations"] for e in a["support"] + a["conflict"]}
+    assert docs and not any(d.startswith("002_") for d in docs)
+
+
+def test_shared_venue_is_corroborated_by_the_other_report(engine):
+    item = by_text(engine.annotate(seed("002")), "arrived at the U.S. consul general's residence")
+    assert item["label"] == "corroborated"
+    assert any(e["doc"].startswith("004_") for e in item["support"])
+
+
+def test_former_president_is_mixed_with_both_titles_named(engine):
+    item = by_text(engine.annotate(seed("000")), "under former President Donald Trump")
+    assert item["label"] == "mixed"
+    values = {(e["values"]["page"], e["values"]["report"]) for e in item["conflict"]}
+    assert ("former president", "president") in values
+
+
+def test_title_agreement_outweighs_one_differing_report(engine):
+    item = by_text(engine.annotate(seed("002")), "President Donald Trump's call with")
+    assert item["label"] == "corroborated"
+    assert [e["doc"][:3] for e in item["conflict"]] == ["000"]
+
+
+def test_a_changed_duration_is_disputed(engine):
+    page = (
+        "U.S. and Russian diplomats wrapped up four hours of talks in Istanbul on Thursday "
+        "about the work of their embassies."
+    )
+    item = engine.annotate(page)["annotations"][0]
+    assert item["label"] == "mixed"
+    assert any(e["values"] == {"page": "four hours", "report": "six hours"} for e in item["conflict"])
+
+
+def test_a_changed_city_contradicts(engine):
+    page = "Russian and American diplomats met in Geneva on Thursday to discuss the operation of their embassies."
+    item = engine.annotate(page)["annotations"][0]
+    assert item["label"] in {"mixed", "contradicted"}
+    assert any(e["values"]["page"].endswith("Geneva") for e in item["conflict"])
+
+
+def test_a_fact_nobody_else_reports_is_unverified(engine):
+    item = by_text(engine.annotate(seed("000")), "less than 30% of their standard")
+    assert item["label"] == "unverified" and not item["support"] and not item["conflict"]
+
+
+def test_non_claims_get_no_label(engine):
+    texts = [a["text"] for a in engine.annotate(seed("003"))["annotations"]]
+    assert "What is your opinion on this topic?" not in texts
+    assert not any("Kharkiv" in t for t in texts)
+
+
+def test_annotate_is_thread_safe(engine):
+    text = seed("004")
+    expected = engine.annotate(text)
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(engine.annotate(text))) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [expected] * 4
+
+
+def test_an_added_report_changes_the_version_and_is_used(engine):
+    from workers.engine import Engine
+    from workers.engine.corpus import Report
+
+    local = Engine(list(engine.reports), embedder=engine.embedder)
+    page = "The Arctic council will meet in Tromsø next spring to discuss shipping lanes."
+    assert local.annotate(page)["annotations"][0]["label"] == "unverified"
+    before = local.version
+    extra = Report("arctic", "Arctic council", "The Arctic council is to meet in Tromsø next spring on shipping lanes.")
+    assert local.sync([extra]) and local.version != before
+    item = local.annotate(page)["annotations"][0]
+    assert item["label"] == "corroborated" and item["support"][0]["doc"] == "arctic"
+
+
+def test_news_about_other_events_is_neither_supported_nor_contradicted(engine):
+    page = (
+        "President Emmanuel Macron met Chancellor Olaf Scholz in Berlin for three hours on Tuesday.\n"
+        "Trump met Zelensky at the White House, where the talks lasted two hours.\n"
+        "The Arctic council will meet in Tromsø next spring to discuss shipping lanes.\n"
+        "Iranian Ambassador to Moscow Kazem Jalali and Dmitry Bakanov met on Friday to discuss space cooperation.\n"
+    )
+    labels = [a["label"] for a in engine.annotate(page)["annotations"]]
+    assert labels == ["unverified"] * 4
+
+
+def test_a_denied_fact_affirmed_is_disputed(engine):
+    item = engine.annotate("The State Department said security issues would be on the agenda of the Istanbul talks.")[
+        "annotations"
+    ][0]
+    assert item["label"] in {"mixed", "contradicted"}
+    assert any(e["doc"].startswith("002_") for e in item["conflict"])
+
+
+def test_a_changed_year_is_disputed_while_the_right_one_is_supported(engine):
+    page = "Relations collapsed after Russia annexed Crimea in 2015 and launched its full-scale invasion of Ukraine in 2022."
+    item = engine.annotate(page)["annotations"][0]
+    assert item["label"] == "mixed"
+    assert any(e["values"] == {"page": "2015", "report": "2014"} for e in item["conflict"])
+
+
+def test_two_copies_of_one_story_count_as_one_report(engine):
+    from workers.engine import Engine
+    from workers.engine.corpus import Report
+
+    original = next(r for r in engine.reports if r.doc.startswith("004_"))
+    copy = Report("004_copy", original.title, original.text.replace("Thursday", "Thursday,", 1))
+    local = Engine(list(engine.reports) + [copy], embedder=engine.embedder)
+    item = by_text(local.annotate(seed("002")), "arrived at the U.S. consul general's residence")
+    docs = [e["doc"] for e in item["support"]]
+    assert item["label"] == "corroborated"
+    assert len([d for d in docs if d.startswith("004")]) == 1
+
+
+def test_a_lightly_edited_copy_of_a_report_is_still_judged_against_the_others(engine):
+    edited = seed("002").replace("Thursday", "Thursday afternoon").replace("Riyadh", "the Saudi capital")
+    docs = {e["doc"] for a in engine.annotate(edited)["annotations"] for e in a["support"] + a["conflict"]}
+    assert docs and not any(d.startswith("002_") for d in docs)
+
+
+def test_html_reports_in_the_corpus_folder_are_read_as_article_text(tmp_path, engine):
+    from workers.engine.corpus import load_folder
+
+    (tmp_path / "wire.html").write_text(
+        "<html><head><title>Wire</title></head><body><nav>Home | World</nav><article>"
+        "<h1>Envoys meet in Lisbon</h1><p>Envoys from Chile and Peru met in Lisbon on Monday for "
+        "five hours to settle a fishing dispute.</p><p>Both sides called the talks useful.</p>"
+        "</article></body></html>"
+    )
+    (tmp_path / "note.txt").write_text("Chile and Peru held talks in Lisbon on Monday.\n")
+    reports = {r.doc: r for r in load_folder(tmp_path)}
+    assert set(reports) == {"wire", "note"}
+    assert "Home | World" not in reports["wire"].text and "five hours" in reports["wire"].text

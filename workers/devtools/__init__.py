@@ -1,0 +1,1 @@
+"""Developer tooling on the public engine API: gold labels (gold), scoring (evaluate), speed (bench)."""

@@ -1,0 +1,99 @@
+"""Which sentences of a text are factual claims, and which are page furniture.
+
+Furniture never gets a label and never corroborates anything: "Read next" blocks
+and what follows them, lists of headlines, timestamps, bylines, photo credits,
+comment prompts, section headings and questions.
+"""
+
+from __future__ import annotations
+
+import re
+
+from workers.engine.params import PARAMS
+from workers.engine.segment import Sentence, split_sentences
+
+# A line that opens a block of links to other stories: everything after it is furniture.
+RELATED_MARKER = re.compile(
+    r"^(read next|read more|related( stories| articles| news)?|more from|more stories|"
+    r"recommended( for you)?|most read|most popular|you may also like|also read|"
+    r"latest news|trending( now)?|more on this story|see also|top stories)\s*:?$",
+    re.IGNORECASE,
+)
+TIMESTAMP = re.compile(r"^\(?\d{1,2}[:.]\d{2}(\s?[ap]\.?m\.?)?\)?( [A-Z]{2,4})?$", re.IGNORECASE)
+BYLINE = re.compile(r"^(by|written by|reporting by|editing by|photo:|image:|source:)\s", re.IGNORECASE)
+CREDIT = re.compile(r"^\(?[^()]{0,40}\b(photo|photograph|image|video|file)\)?$", re.IGNORECASE)
+PROMPT = re.compile(
+    r"\b(leave (a|the first|your) comment|comments?$|share this|sign up|subscribe|"
+    r"click here|follow us|newsletter|all rights reserved|cookie|advertisement)\b",
+    re.IGNORECASE,
+)
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text)
+
+
+def furniture_lines(sentences: list[Sentence]) -> set[int]:
+    """Lines that are not part of the report: related-story blocks and headline lists."""
+    lines: dict[int, list[Sentence]] = {}
+    for sentence in sentences:
+        lines.setdefault(sentence.line, []).append(sentence)
+    furniture: set[int] = set()
+    for line_no in sorted(lines):
+        first = lines[line_no][0]
+        if len(lines[line_no]) == 1 and RELATED_MARKER.match(first.text):
+            furniture.update(n for n in lines if n >= line_no)
+            break
+    # Three or more unpunctuated lines in a row form a list of headlines or tags
+    # (a bulleted list is the report's own content).
+    run: list[int] = []
+    for line_no in sorted(lines) + [None]:
+        if line_no is not None and not any(s.terminated or s.bullet for s in lines[line_no]):
+            run.append(line_no)
+            continue
+        if len(run) >= 3:
+            furniture.update(run)
+        run = []
+    return furniture
+
+
+def is_claim_text(sentence: Sentence) -> bool:
+    """Whether one sentence, on its own, reads as a statement of fact."""
+    text = sentence.text.strip()
+    if len(_words(text)) < PARAMS.min_words:
+        return False
+    if text.rstrip("\"'”’ )").endswith("?") or text.endswith(":"):
+        return False
+    if TIMESTAMP.match(text) or BYLINE.match(text) or CREDIT.match(text) or PROMPT.search(text):
+        return False
+    return True
+
+
+def _title_line(sentences: list[Sentence]) -> int | None:
+    """The headline: the first long unpunctuated line before the body begins."""
+    for sentence in sentences:
+        if sentence.terminated:
+            return None
+        if len(_words(sentence.text)) >= PARAMS.title_min_words and not sentence.bullet:
+            return sentence.line
+    return None
+
+
+def claim_sentences(text: str, sentences: list[Sentence] | None = None) -> list[Sentence]:
+    """The sentences of ``text`` that are factual claims, in order."""
+    sentences = split_sentences(text) if sentences is None else sentences
+    title = _title_line(sentences)
+    furniture = furniture_lines(sentences) - {title}
+    claims, seen = [], set()
+    for sentence in sentences:
+        if sentence.line in furniture or not is_claim_text(sentence):
+            continue
+        # Unpunctuated lines are headings, except the headline and the items of a list.
+        if not (sentence.terminated or sentence.bullet or sentence.line == title):
+            continue
+        key = " ".join(sentence.text.lower().split())
+        if key in seen:
+            continue  # a headline repeated as the first line of the body
+        seen.add(key)
+        claims.append(sentence)
+    return claims

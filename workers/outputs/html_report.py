@@ -1,0 +1,203 @@
+"""A batch's results as one self-contained HTML page people can read (``corroborate report``).
+
+Per page, its text with every claim marked in the extension's colours and the
+evidence shown on hover (or keyboard focus); on top, a table of claims per label
+per page. No scripts, no external files: styles are inline in the document, and
+every piece of text from a page or the corpus is HTML-escaped.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+
+from workers.labels import COLOURS, LABELS
+
+
+class ResultsError(ValueError):
+    """A results file that is not batch results; the message is meant for the user as it is."""
+
+
+STYLE = """
+:root { color-scheme: light; }
+body { font: 16px/1.6 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0 auto; max-width: 60rem;
+       padding: 1.5rem; color: #1f2933; background: #fff; }
+h1 { font-size: 1.6rem; margin: 0 0 .25rem; }
+h2 { font-size: 1.25rem; margin: 2.5rem 0 .25rem; }
+.meta { color: #52606d; font-size: .9rem; margin: 0 0 1rem; word-break: break-all; }
+table { border-collapse: collapse; width: 100%; font-size: .95rem; }
+th { white-space: nowrap; }
+th, td { border-bottom: 1px solid #e4e7eb; padding: .35rem .5rem; text-align: left; }
+td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
+tfoot td { font-weight: 600; }
+.key { display: inline-block; width: .8em; height: .8em; border-radius: 2px; margin-right: .3em; vertical-align: -.05em; }
+.legend { margin: .5rem 0 1rem; font-size: .9rem; }
+.legend span { margin-right: 1rem; }
+.page-text { white-space: pre-wrap; overflow-wrap: anywhere; position: relative; }
+.claims-only { position: relative; }
+.claim { border-radius: 2px; cursor: help; -webkit-box-decoration-break: clone; box-decoration-break: clone; }
+.claim:focus { outline: 2px solid #1a4fd6; }
+.claim.corroborated { background: #ccf2d6; box-shadow: inset 0 -2px 0 #1a7f37; }
+.claim.mixed { background: #ffe6ad; box-shadow: inset 0 -2px 0 #9a5b00; }
+.claim.contradicted { background: #ffd9d6; box-shadow: inset 0 -2px 0 #b3261e; }
+.claim.unverified { text-decoration: underline dotted #8a8a8a 1px; text-underline-offset: 3px; }
+.claim.corroborated:hover, .claim.corroborated:focus { background: #9fe3b1; }
+.claim.mixed:hover, .claim.mixed:focus { background: #ffd477; }
+.claim.contradicted:hover, .claim.contradicted:focus { background: #ffb3ad; }
+.claim.unverified:hover, .claim.unverified:focus { background: #ececec; }
+/* Left and right pin the evidence to the page's width; its top stays where it would be in the flow,
+   which is just under the last line of the sentence. */
+.evidence { display: none; position: absolute; left: 0; right: 0; z-index: 10; margin-top: .3rem; padding: .6rem .75rem; background: #fff; color: #1f2933; border: 1px solid #cbd2d9;
+            border-radius: 6px; box-shadow: 0 6px 20px rgba(0,0,0,.15); font-size: .85rem; line-height: 1.45;
+            white-space: normal; }
+.claim:hover > .evidence, .claim:focus > .evidence { display: block; }
+.evidence .label { display: block; margin-bottom: .25rem; text-transform: capitalize; }
+.evidence .label.corroborated { color: #1a7f37; } .evidence .label.mixed { color: #9a5b00; }
+.evidence .label.contradicted { color: #b3261e; } .evidence .label.unverified { color: #616e7c; }
+.evidence ul { margin: .25rem 0 0; padding-left: 1.1rem; }
+.evidence li { margin-bottom: .35rem; }
+.evidence li.support::marker { color: #1a7f37; } .evidence li.conflict::marker { color: #b3261e; }
+.evidence .who { font-weight: 600; }
+.evidence .doc { color: #7b8794; font-size: .8em; }
+.evidence .values { display: block; color: #8c1d18; }
+.evidence q { display: block; font-style: italic; color: #3e4c59; }
+.claims-only li { margin-bottom: .4rem; }
+"""
+
+
+@dataclass(frozen=True)
+class ResultsPage:
+    title: str
+    url: str | None
+    source: str | None
+    text: str | None  # the page text, when the results file carries it
+    claims: list[dict]
+
+    def count(self, label: str) -> int:
+        return sum(1 for claim in self.claims if claim.get("label") == label)
+
+
+def read_results(path: str | Path) -> list[ResultsPage]:
+    """The pages of a batch results file (JSONL of {"url", "title", "result", ...})."""
+    pages = []
+    with open(path, encoding="utf-8") as handle:
+        for line_no, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError:
+                raise ResultsError(f"{path}:{line_no}: not a JSON line of batch results") from None
+            result = record.get("result") or {}
+            pages.append(
+                ResultsPage(
+                    title=record.get("title") or record.get("url") or record.get("source") or f"Page {len(pages) + 1}",
+                    url=record.get("url"),
+                    source=record.get("source"),
+                    text=record.get("text"),
+                    claims=sorted(result.get("annotations") or [], key=lambda claim: claim["start"]),
+                )
+            )
+    return pages
+
+
+def evidence_item_html(item: dict, kind: str) -> str:
+    """One report's evidence: who, which value differs (for a conflict), and the sentence itself."""
+    verb = "Agrees" if kind == "support" else "Differs"
+    report = escape(item.get("title") or item.get("doc") or "another report")
+    values = item.get("values") or {}
+    differs = (
+        f'<span class="values">this page: <b>{escape(str(values.get("page")))}</b> · '
+        f"that report: <b>{escape(str(values.get('report')))}</b></span>"
+        if values
+        else ""
+    )
+    return (
+        f'<li class="{kind}"><span class="who">{verb}: {report}</span> '
+        f'<span class="doc">{escape(str(item.get("doc", "")))}</span>{differs}'
+        f"<q>{escape(item.get('sentence', ''))}</q></li>"
+    )
+
+
+def evidence_html(claim: dict) -> str:
+    label = claim.get("label", "")
+    items = [evidence_item_html(item, kind) for kind in ("support", "conflict") for item in claim.get(kind) or []]
+    listing = f"<ul>{''.join(items)}</ul>" if items else "<div>No other report addresses this sentence.</div>"
+    return f'<span class="evidence" role="tooltip"><b class="label {escape(label)}">{escape(label)}</b>{listing}</span>'
+
+
+def claim_html(claim: dict, body: str) -> str:
+    label = claim.get("label", "unverified")
+    css = label if label in LABELS else "unverified"
+    return f'<span class="claim {css}" tabindex="0" data-label="{escape(label)}">{body}{evidence_html(claim)}</span>'
+
+
+def marked_text_html(text: str, claims: list[dict]) -> str:
+    """The page text, escaped, with each claim wrapped in its mark; overlapping or stale spans are skipped."""
+    pieces, at = [], 0
+    for claim in claims:
+        start, end = claim.get("start", -1), claim.get("end", -1)
+        if start < at or end > len(text) or text[start:end] != claim.get("text"):
+            continue
+        pieces.append(escape(text[at:start]))
+        pieces.append(claim_html(claim, escape(text[start:end])))
+        at = end
+    pieces.append(escape(text[at:]))
+    return "".join(pieces)
+
+
+def page_html(page: ResultsPage, anchor: str) -> str:
+    where = page.url or page.source or ""
+    link = f'<a href="{escape(page.url)}">{escape(page.url)}</a>' if page.url else escape(where)
+    if page.text is not None:
+        body = f'<div class="page-text">{marked_text_html(page.text, page.claims)}</div>'
+    else:  # results without the page text: list the claims on their own
+        items = "".join(f"<li>{claim_html(claim, escape(claim.get('text', '')))}</li>" for claim in page.claims)
+        body = f'<ul class="claims-only">{items}</ul>'
+    return (
+        f'<section class="page" id="{anchor}"><h2>{escape(page.title)}</h2><p class="meta">{link}</p>{body}</section>'
+    )
+
+
+def summary_html(pages: list[ResultsPage]) -> str:
+    head = "".join(
+        f'<th class="n"><span class="key" style="background:{COLOURS[label][0]};'
+        f'box-shadow: inset 0 0 0 1px {COLOURS[label][1]}"></span>{label}</th>'
+        for label in LABELS
+    )
+    rows = []
+    for index, page in enumerate(pages):
+        counts = "".join(f'<td class="n">{page.count(label)}</td>' for label in LABELS)
+        rows.append(
+            f'<tr><td><a href="#page-{index + 1}">{escape(page.title)}</a></td>{counts}'
+            f'<td class="n">{len(page.claims)}</td></tr>'
+        )
+    totals = "".join(f'<td class="n">{sum(page.count(label) for page in pages)}</td>' for label in LABELS)
+    total = sum(len(page.claims) for page in pages)
+    return (
+        f'<table class="summary"><thead><tr><th>Page</th>{head}<th class="n">claims</th></tr></thead>'
+        f'<tbody>{"".join(rows)}</tbody><tfoot><tr><td>All pages</td>{totals}<td class="n">{total}</td></tr>'
+        f"</tfoot></table>"
+    )
+
+
+def legend_html() -> str:
+    return (
+        '<p class="legend">'
+        + "".join(f'<span><span class="claim {label}">{label}</span></span>' for label in LABELS)
+        + " Hover over or tab to a marked sentence to see the reports behind its label.</p>"
+    )
+
+
+def report_html(pages: list[ResultsPage], title: str = "Corroborate report") -> str:
+    sections = "".join(page_html(page, f"page-{index + 1}") for index, page in enumerate(pages))
+    return (
+        "<!doctype html>\n"
+        f'<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>"
+        f'<h1>{escape(title)}</h1><p class="meta">{len(pages)} page{"s" if len(pages) != 1 else ""}, '
+        f"{sum(len(page.claims) for page in pages)} claims</p>"
+        f"{legend_html()}{summary_html(pages)}{sections}</body></html>\n"
+    )

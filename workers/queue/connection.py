@@ -1,0 +1,191 @@
+"""Redis connections and the annotation queue, shared by the API, the workers and the CLI.
+
+Nothing here knows about HTTP: the API turns these values into responses, the
+CLI into lines of text.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from redis import Redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry as RedisRetry
+from rq import Queue, Retry
+from rq.command import send_stop_job_command
+from rq.exceptions import NoSuchJobError
+from rq.job import Job, JobStatus
+from rq.serializers import JSONSerializer
+from rq.worker import Worker
+
+from workers import config
+from workers.queue.cache import cache_key, cached_result, pending_key
+
+QUEUE_NAME = "corroborate"
+JOB_FUNCTION = "workers.queue.jobs.annotate_page"
+RETRIES = 2  # extra attempts after a transient failure (lost Redis, killed work horse)
+
+# Jobs travel as JSON, not pickle: any worker on any machine can read them and
+# nothing in Redis can make a worker run arbitrary code.
+SERIALIZER = JSONSerializer
+
+
+def fail_fast_options(timeout: float | None) -> dict:
+    """Client options for a Redis that fails fast: no retries, ``timeout`` seconds to connect and per command."""
+    return {
+        "socket_connect_timeout": timeout if timeout is not None else 5,
+        "socket_timeout": timeout,
+        "retry": RedisRetry(NoBackoff(), 0),
+    }
+
+
+def connect(url: str | None = None, timeout: float | None = 0.5) -> Redis:
+    """A client that fails fast: no retries, ``timeout`` seconds to connect and per command.
+
+    The API uses the default so that a Redis outage becomes a 503 within a second.
+    Workers pass ``timeout=None`` because RQ blocks on the queue for longer.
+    """
+    return Redis.from_url(
+        url or config.redis_url(),
+        **fail_fast_options(timeout),
+        health_check_interval=30,
+    )
+
+
+def describe(connection: Redis) -> str:
+    """host:port/db of a connection, without any password, for error messages."""
+    kwargs = connection.connection_pool.connection_kwargs
+    if "path" in kwargs:
+        return f"unix:{kwargs['path']}"
+    return f"{kwargs.get('host', '?')}:{kwargs.get('port', '?')}/{kwargs.get('db', 0)}"
+
+
+def annotation_queue(connection: Redis, name: str = QUEUE_NAME) -> Queue:
+    return Queue(name, connection=connection, serializer=SERIALIZER, default_timeout=config.settings().job_timeout)
+
+
+def worker_count(connection: Redis, name: str = QUEUE_NAME) -> int:
+    """Live workers taking pages from the queue."""
+    return Worker.count(connection=connection, queue=annotation_queue(connection, name))
+
+
+def new_job_id() -> str:
+    return uuid.uuid4().hex
+
+
+def enqueue_annotation(
+    connection: Redis,
+    text: str,
+    url: str | None = None,
+    title: str | None = None,
+    queue_name: str = QUEUE_NAME,
+) -> Job:
+    """Queue one page for ``workers.queue.jobs.annotate_page``; returns the job (its id is the API's id)."""
+    queue = annotation_queue(connection, queue_name)
+    settings = config.settings()
+    return queue.enqueue(
+        JOB_FUNCTION,
+        kwargs={"text": text, "url": url, "title": title},
+        job_id=new_job_id(),
+        job_timeout=settings.job_timeout,
+        result_ttl=settings.result_ttl,
+        failure_ttl=settings.failure_ttl,
+        retry=Retry(max=RETRIES),
+        description="annotate " + (url or title or f"{len(text)} characters"),
+    )
+
+
+@dataclass(frozen=True)
+class JobState:
+    """What the API and CLI show of a job."""
+
+    id: str
+    status: str  # queued | started | finished | failed
+    result: dict[str, Any] | None = None
+    error: str | None = None
+
+
+_STATUS = {
+    JobStatus.QUEUED: "queued",
+    JobStatus.DEFERRED: "queued",
+    JobStatus.SCHEDULED: "queued",  # waiting to be retried
+    JobStatus.STARTED: "started",
+    JobStatus.FINISHED: "finished",
+    JobStatus.FAILED: "failed",
+    JobStatus.STOPPED: "failed",
+    JobStatus.CANCELED: "failed",
+}
+
+
+def error_message(exc_string: str | None) -> str:
+    """The last line of a traceback: the exception and its message, which is what a user needs."""
+    lines = [line for line in (exc_string or "").strip().splitlines() if line.strip()]
+    if not lines:
+        return "the job failed without a message"
+    return lines[-1].strip()[:2000]
+
+
+def job_state(connection: Redis, job_id: str) -> JobState | None:
+    """The state of one job, or None when no such job exists (never queued, or expired)."""
+    try:
+        job = Job.fetch(job_id, connection=connection, serializer=SERIALIZER)
+    except NoSuchJobError:
+        return None
+    status = _STATUS.get(job.get_status(refresh=False), "queued")
+    if status == "finished":
+        return JobState(job_id, status, result=job.return_value())
+    if status == "failed":
+        latest = job.latest_result()
+        exc_string = latest.exc_string if latest is not None else None
+        if job.get_status(refresh=False) == JobStatus.STOPPED:
+            exc_string = exc_string or "the job was stopped"
+        elif job.get_status(refresh=False) == JobStatus.CANCELED:
+            exc_string = exc_string or "the job was canceled"
+        return JobState(job_id, status, error=error_message(exc_string))
+    return JobState(job_id, status)
+
+
+def submit_annotation(
+    connection: Redis,
+    corpus: str,
+    corpus_version: str,
+    text: str,
+    url: str | None = None,
+    title: str | None = None,
+) -> tuple[JobState, bool]:
+    """Answer from the cache, join an identical job still in the queue, or queue a new one.
+
+    Returns the job's state and whether it was answered from the cache.
+    """
+    key = cache_key(corpus, corpus_version, text)
+    hit = cached_result(connection, key)
+    if hit is not None and isinstance(hit.get("result"), dict):
+        return JobState(hit.get("id") or new_job_id(), "finished", result=hit["result"]), True
+    pending = pending_key(key)
+    waiting_for = connection.get(pending)
+    if waiting_for is not None:
+        state = job_state(connection, waiting_for.decode())
+        if state is not None and state.status in ("queued", "started"):
+            return JobState(state.id, state.status), False
+    job = enqueue_annotation(connection, text, url=url, title=title)
+    connection.set(pending, job.id, ex=config.settings().job_timeout * (RETRIES + 1) + 60)
+    return JobState(job.id, "queued"), False
+
+
+def job_statuses(connection: Redis, job_ids: list[str]) -> dict[str, str | None]:
+    """RQ's status of each job in one round trip; None for a job that no longer exists."""
+    with connection.pipeline(transaction=False) as pipe:
+        for job_id in job_ids:
+            pipe.hget(Job.key_for(job_id), "status")
+        raw = pipe.execute()
+    return {job_id: (value.decode() if value else None) for job_id, value in zip(job_ids, raw)}
+
+
+def stop_job(connection: Redis, job_id: str) -> None:
+    """Ask the worker running ``job_id`` to stop it; nothing when it finished or vanished meanwhile."""
+    try:
+        send_stop_job_command(connection, job_id, serializer=SERIALIZER)
+    except Exception:  # it finished or vanished meanwhile: nothing to stop
+        pass
