@@ -3,61 +3,68 @@
 from __future__ import annotations
 
 import json
-import os
+import time
 
 import click
 
-from workers.devtools.gold import ROOT, load_all_gold, load_gold
+from workers.devtools.gold import SPLITS, gold_sets
 
 
 @click.command("eval")
-@click.option(
-    "--corpus",
-    default=lambda: os.environ.get("CORROBORATE_CORPUS", str(ROOT / "seeds")),
-    show_default="seeds",
-    help="Folder of reports the gold was judged against.",
-)
-@click.option(
-    "--gold",
-    "gold_paths",
-    multiple=True,
-    type=click.Path(exists=True, dir_okay=False),
-    help="Gold file(s) (default: tests/data/gold.jsonl and planted_gold.jsonl).",
-)
+@click.option("--set", "names", multiple=True, help="Only this gold set (repeatable): seeds, planted, a story name...")
+@click.option("--split", "splits", multiple=True, type=click.Choice(SPLITS), help="Only the sets of this split.")
 @click.option("--verbose", "-v", is_flag=True, help="List every disagreement with the gold.")
 @click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON.")
-def eval_command(corpus: str, gold_paths: tuple[str, ...], verbose: bool, as_json: bool) -> None:
-    """Score the engine against the hand-labelled gold in tests/data/."""
-    import time
-
-    from workers.devtools.evaluate import evaluate, format_disagreement, format_metrics
-    from workers.engine import load_engine
-
-    rows = [r for p in gold_paths for r in load_gold(p)] if gold_paths else load_all_gold()
-    if not rows:
-        raise click.ClickException("no gold rows found")
-    started = time.perf_counter()
-    engine = load_engine(corpus)
-    loaded = time.perf_counter()
-    result = evaluate(engine, rows)
-    done = time.perf_counter()
-    if as_json:
-        slim = {k: v for k, v in result.items() if k not in ("disagreements", "label_disagreements")}
-        click.echo(json.dumps(slim, indent=2))
-        return
-    lines: list[str] = []
-    for name, metrics in result["by_set"].items():
-        lines += format_metrics(name, metrics)
-    if len(result["by_set"]) > 1:
-        lines += format_metrics("combined", result)
-    lines.append(
-        f"(engine load {loaded - started:.1f}s, annotate {done - loaded:.1f}s for "
-        f"{len({r['doc'] for r in rows})} pages)"
+def eval_command(names: tuple[str, ...], splits: tuple[str, ...], verbose: bool, as_json: bool) -> None:
+    """Score the engine against the hand-labelled gold in tests/data/: one row per set, then each split."""
+    from workers.devtools.evaluate import (
+        TABLE_HEADER,
+        evaluate,
+        format_disagreement,
+        format_metrics,
+        summarise,
+        table_row,
     )
+    from workers.engine import Engine
+    from workers.engine.corpus import load_folder
+    from workers.engine.embed import Embedder
+
+    sets = gold_sets(list(names) or None, list(splits) or None)
+    if not sets:
+        raise click.ClickException("no gold sets found")
+    started = time.perf_counter()
+    embedder, engines, results = Embedder(), {}, {}
+    for gold in sets:
+        if gold.corpus not in engines:
+            engines[gold.corpus] = Engine(load_folder(gold.corpus), embedder)
+        results[gold.name] = evaluate(engines[gold.corpus], gold.rows, gold.pages, gold.urls)
+    elapsed = time.perf_counter() - started
+    by_split = {}
+    for split in SPLITS:
+        items = [it for gold in sets if gold.split == split for it in results[gold.name]["items"]]
+        if items:
+            by_split[split] = summarise(items)
+    if as_json:
+        slim = lambda m: {
+            k: v for k, v in m.items() if k not in ("items", "disagreements", "label_disagreements", "by_set")
+        }  # noqa: E731
+        payload = {
+            "sets": {g.name: {"split": g.split, **slim(results[g.name])} for g in sets},
+            "splits": {k: slim(v) for k, v in by_split.items()},
+        }
+        click.echo(json.dumps(payload, indent=2))
+        return
+    lines = [TABLE_HEADER]
+    lines += [table_row(gold.name, gold.split, results[gold.name]) for gold in sets]
+    lines += [table_row(f"all {split}", split, metrics) for split, metrics in by_split.items()]
+    lines.append(f"({len(sets)} sets, {elapsed:.1f}s)")
     if verbose:
-        lines.append(f"\n{len(result['disagreements'])} class disagreements:")
-        lines += [format_disagreement(it) for it in result["disagreements"]]
-        if result["label_disagreements"]:
-            lines.append(f"\n{len(result['label_disagreements'])} mixed/contradicted swaps (same class):")
-            lines += [format_disagreement(it) for it in result["label_disagreements"]]
+        for gold in sets:
+            result = results[gold.name]
+            lines += format_metrics(gold.name, result)
+            lines.append(f"{len(result['disagreements'])} class disagreements:")
+            lines += [format_disagreement(it) for it in result["disagreements"]]
+            if result["label_disagreements"]:
+                lines.append(f"{len(result['label_disagreements'])} mixed/contradicted swaps (same class):")
+                lines += [format_disagreement(it) for it in result["label_disagreements"]]
     click.echo("\n".join(lines))

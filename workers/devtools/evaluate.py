@@ -27,8 +27,6 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from workers.devtools.gold import find_source
-
 CLASSES = ("corroborated", "conflict", "unverified")
 NONE = "none"
 
@@ -88,13 +86,13 @@ def _docs(items: list[dict], key: str) -> list[str]:
     return out
 
 
-def predict(engine, docs: list[str], sources: dict[str, str] | None = None) -> dict[str, list[dict]]:
+def predict(engine, docs: list[str], sources: dict[str, str], urls: dict[str, str | None] | None = None) -> dict:
     """Annotate every page once: {doc: annotations}."""
-    out = {}
-    for doc in docs:
-        text = sources[doc] if sources and doc in sources else find_source(doc)
-        out[doc] = engine.annotate(text)["annotations"]
-    return out
+    return {doc: engine.annotate(sources[doc], url=(urls or {}).get(doc))["annotations"] for doc in docs}
+
+
+def _f1(precision: float, recall: float) -> float:
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
 
 def score(items: list[dict]) -> dict:
@@ -129,6 +127,7 @@ def score(items: list[dict]) -> dict:
                 ev_found += len(pred_ids & gold_ids)
         if gc != NONE and gc == pc:
             tp[gc] += 1
+    non_claims_labelled = sum(1 for it in items if label_class(it["gold"]) == NONE and label_class(it["pred"]) != NONE)
     per_label = {}
     for c in CLASSES:
         p = tp[c] / n_pred[c] if n_pred[c] else 0.0
@@ -147,11 +146,14 @@ def score(items: list[dict]) -> dict:
         "claim_recall": claim_tp / claim_gold if claim_gold else 0.0,
         "evidence_precision": ev_right / ev_pred if ev_pred else 0.0,
         "evidence_recall": ev_found / ev_gold if ev_gold else 0.0,
+        "evidence_f1": _f1(ev_right / ev_pred if ev_pred else 0.0, ev_found / ev_gold if ev_gold else 0.0),
+        "conflict_precision": per_label["conflict"]["precision"],
+        "non_claims_labelled": non_claims_labelled,
         "confusion": {g: dict(row) for g, row in confusion.items()},
     }
 
 
-def evaluate(engine, gold_rows: list[dict], sources: dict[str, str] | None = None) -> dict:
+def evaluate(engine, gold_rows: list[dict], sources: dict[str, str], urls: dict[str, str | None] | None = None) -> dict:
     """Score ``engine`` on ``gold_rows``.
 
     Returns the combined metrics at the top level (``macro_f1``,
@@ -161,7 +163,7 @@ def evaluate(engine, gold_rows: list[dict], sources: dict[str, str] | None = Non
     by_doc: dict[str, list[dict]] = defaultdict(list)
     for row in gold_rows:
         by_doc[row["doc"]].append(row)
-    predictions = predict(engine, list(by_doc), sources)
+    predictions = predict(engine, list(by_doc), sources, urls)
     items: list[dict] = []
     for doc, gold in by_doc.items():
         gold = sorted(gold, key=lambda g: (g["start"], g["end"]))
@@ -212,7 +214,14 @@ def evaluate(engine, gold_rows: list[dict], sources: dict[str, str] | None = Non
                     "alt": [],
                 }
             )
+    result = summarise(items)
+    return result
+
+
+def summarise(items: list[dict]) -> dict:
+    """The metrics of aligned items, overall and per set, with the disagreements listed."""
     result = score(items)
+    result["items"] = items
     sets = sorted({item["set"] for item in items})
     result["by_set"] = {name: score([it for it in items if it["set"] == name]) for name in sets}
     result["disagreements"] = [
@@ -224,6 +233,21 @@ def evaluate(engine, gold_rows: list[dict], sources: dict[str, str] | None = Non
         it for it in items if it["gold"] != it["pred"] and label_class(it["gold"]) == label_class(it["pred"])
     ]
     return result
+
+
+TABLE_HEADER = (
+    f"{'set':<12}{'split':<7}{'claims':>7}{'macro-F1':>9}{'conflict R':>11}{'conflict P':>11}"
+    f"{'evidence F1':>12}{'4-label':>8}{'non-claims labelled':>20}"
+)
+
+
+def table_row(name: str, split: str, m: dict) -> str:
+    """One line of the per-set table ``make eval`` prints."""
+    return (
+        f"{name:<12}{split:<7}{m['n_claims']:>7}{m['macro_f1']:>9.2f}{m['conflict_recall']:>11.2f}"
+        f"{m['conflict_precision']:>11.2f}{m['evidence_f1']:>12.2f}{m['label_accuracy']:>8.2f}"
+        f"{m['non_claims_labelled']:>20}"
+    )
 
 
 def _fmt(x: float) -> str:
