@@ -1,58 +1,169 @@
-"""Which round of a story a report is about, so facts of different events are kept apart.
+"""Which event a report, and each of its sentences, is about.
 
-A report's event is the month it dates its meeting to: the first explicit date
-("Feb. 27", "on April 10") or month ("in April"). A report that says its talks
-"began in February" or follow "February's talks" is about a later round.
+A report is about the time it is datelined or published, unless most of its own
+dated sentences point to another time (an archive piece on an earlier crash). A
+sentence with its own time anchor ("in 2011", "on Thursday") is about that time.
+Reports of another event never support or dispute a claim.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections import Counter
 from dataclasses import dataclass
 
-from workers.engine.facts import MONTHS, Facts
+from workers.engine import dates
+from workers.engine.dates import When
+from workers.engine.params import PARAMS
 
-MONTH_NAMES = r"(January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
-LATER_ROUND = re.compile(
-    rf"\b(?:began|begun|started|launched|opened|held|first round|first met|earlier talks|previous talks|last met)\s+(?:\w+\s+){{0,3}}?in\s+{MONTH_NAMES}"
-    rf"|\b(?:since|after|following)\s+(?:the\s+)?{MONTH_NAMES}(?:['’]s)?\s+(?:talks|meeting|round)",
+# A DATE entity is an anchor only when it names a calendar time: a year, a month, a weekday,
+# or a relative day ("yesterday", "last year"); "34" (an age) is not one.
+ANCHOR_WORDS = re.compile(
+    r"\b(1[89]\d\d|20\d\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|monday|tuesday|wednesday|"
+    r"thursday|friday|saturday|sunday|yesterday|today|tonight|last|ago|earlier|previous|this|q[1-4])",
+    re.IGNORECASE,
 )
-DATED = re.compile(rf"\b(?:on|in|since|by)?\s*{MONTH_NAMES}\s+\d{{1,2}}\b|\bin\s+{MONTH_NAMES}\b")
 
 
 @dataclass(frozen=True)
-class Event:
-    month: int
-    later: bool = False  # after ``month``, month itself unknown
+class Timeline:
+    """A report's event, the date its relative dates count from, and each sentence's time."""
+
+    event: When | None
+    reference: dt.date | None
+    sentences: tuple[When | None, ...]
 
 
-def _month(name: str) -> int:
-    return MONTHS[name.lower().rstrip(".")]
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
+        1,
+    )
+    for name in names
+}
+MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+FULL_DATE = re.compile(
+    rf"(?i)\b{MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d\d)\b"
+    rf"|\b(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month2>"
+    + "|".join(sorted(MONTHS, key=len, reverse=True))
+    + r")\.?,?\s+(?P<year2>(?:19|20)\d\d)\b"
+    r"|\b(?P<iy>(?:19|20)\d\d)-(?P<im>\d\d)-(?P<id>\d\d)\b"
+    r"|\b(?P<na>\d{1,2})[/.](?P<nb>\d{1,2})[/.](?P<ny>(?:19|20)\d\d)\b"
+)
+# "LISBON, March 3 (Reuters) -", "AUSTIN, Texas, Oct 28 (Wire) -": a dateline without a year.
+DATELINE = re.compile(
+    r"^[A-Z][A-Z .'’-]+,(?:\s+[A-Z][\w .'’-]+,)?\s+(?P<month>(?i:"
+    + "|".join(sorted(MONTHS, key=len, reverse=True))
+    + r"))\.?\s+(?P<day>\d{1,2})\b"
+)
+# "continuing talks that began in February": the report is about a later round than that month.
+CONTINUATION = re.compile(
+    r"\b(?:began|begun|started|opened|launched|first met)\b[^.]{0,40}?\bin\s+(?P<month>(?i:"
+    + "|".join(sorted(MONTHS, key=len, reverse=True))
+    + r"))\b"
+)
+LATER_ROUND_DAYS = 92  # how long after that month a later round is looked for
+HEAD_LINES = 6  # metadata (bylines, dates, datelines) stands in the first lines of a report
+HEAD_LINE_LENGTH = 160
 
 
-def document_event(text: str) -> Event | None:
-    """The event a report is about, or None when it gives no month."""
-    later = LATER_ROUND.search(text)
-    if later:
-        return Event(_month(next(g for g in later.groups() if g)), later=True)
-    dated = DATED.search(text)
-    if dated:
-        return Event(_month(next(g for g in dated.groups() if g)))
-    return None
+def _date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
 
 
-def sentence_event(facts: Facts) -> Event | None:
-    """The event a sentence dates itself to ('on Feb. 27'), if it gives a full date."""
-    days = [d for d in facts.dates if d.kind == "day"]
-    return Event(int(days[0].key[:2])) if days else None
+def _full_date(match: re.Match, clock: dt.date | None) -> dt.date | None:
+    g = match.groupdict()
+    if g["month"]:
+        return _date(int(g["year"]), MONTHS[g["month"].lower()], int(g["day"]))
+    if g["month2"]:
+        return _date(int(g["year2"]), MONTHS[g["month2"].lower()], int(g["day2"]))
+    if g["iy"]:
+        return _date(int(g["iy"]), int(g["im"]), int(g["id"]))
+    a, b, year = int(g["na"]), int(g["nb"]), int(g["ny"])
+    # 12/03/2025: day first or month first; the reading nearer the corpus's dates wins.
+    readings = [d for d in (_date(year, b, a), _date(year, a, b)) if d]
+    if clock and len(readings) == 2:
+        return min(readings, key=lambda d: abs((d - clock).days))
+    return readings[0] if readings else None
 
 
-def compatible(a: Event | None, b: Event | None) -> bool:
-    """Whether two reports may be about the same event."""
-    if a is None or b is None or (a.later and b.later):
-        return True
-    if a.later:
-        return b.month > a.month
-    if b.later:
-        return a.month > b.month
-    return a.month == b.month
+def publication_date(text: str, url: str | None, clock: dt.date | None = None) -> dt.date | None:
+    """The date a report was published or datelined: from its URL, its first lines, or a dateline."""
+    found = dates.publication_date("", url) if url else None
+    if found:
+        return found
+    lines = [line.strip() for line in text.splitlines() if line.strip()][:HEAD_LINES]
+    for line in lines:
+        if len(line) <= HEAD_LINE_LENGTH or DATELINE.match(line):
+            match = FULL_DATE.search(line[:HEAD_LINE_LENGTH])
+            if match and (day := _full_date(match, clock)):
+                return day
+    for line in lines:
+        match = DATELINE.match(line)
+        if match and clock:
+            month, day = MONTHS[match.group("month").lower()], int(match.group("day"))
+            readings = [d for d in (_date(clock.year, month, day), _date(clock.year - 1, month, day)) if d]
+            return min(readings, key=lambda d: abs((d - clock).days)) if readings else None
+    return dates.publication_date(text, None)
+
+
+def corpus_clock(texts: list[tuple[str, str | None]]) -> dt.date | None:
+    """The middle of the dates the reports give, for datelines with no year and dates like 12/03/2025."""
+    found = sorted(d for text, url in texts if (d := publication_date(text, url)))
+    return found[len(found) // 2] if found else None
+
+
+def _anchor(sentence: str, reference: dt.date | None, doc) -> When | None:
+    found = dates.sentence_when(sentence, reference, doc)
+    if found is None or not ANCHOR_WORDS.search(found.text or ""):
+        return None
+    if reference is None and not re.search(r"\b(1[89]|20)\d\d\b", found.text or ""):
+        return None  # a relative date with nothing to count from
+    return found
+
+
+def _fine(when: When) -> bool:
+    return (when.end - when.start).days < 32
+
+
+def timeline(text: str, url: str | None, sentences: list[str], docs: list, clock: dt.date | None = None) -> Timeline:
+    """When a report and each of its sentences is about."""
+    published = publication_date(text, url, clock)
+    event = When(published, published, "published") if published else dates.report_when(text, url, docs)
+    if event is None and clock and (later := CONTINUATION.search(text)):
+        month = MONTHS[later.group("month").lower()]
+        start = dt.date(clock.year + month // 12, month % 12 + 1, 1)
+        event = When(start, start + dt.timedelta(days=LATER_ROUND_DAYS), later.group(0))
+    reference = published or (event.start if event and _fine(event) else None)
+    anchors = [_anchor(s, reference, d) for s, d in zip(sentences, docs)]
+    fine = [a for a in anchors if a and _fine(a)]
+    if event is not None and fine:
+        elsewhere = [a for a in fine if not a.overlaps(event, 31)]
+        if len(elsewhere) >= PARAMS.other_time_min and len(elsewhere) >= PARAMS.other_time_share * len(fine):
+            months = Counter((a.start.year, a.start.month) for a in elsewhere)
+            (year, month), _ = months.most_common(1)[0]
+            in_month = [a for a in elsewhere if (a.start.year, a.start.month) == (year, month)]
+            event = Counter(in_month).most_common(1)[0][0]
+    return Timeline(event, reference, tuple(a or event for a in anchors))
+
+
+def same_event(a: When | None, b: When | None, slack_days: int) -> bool:
+    return a is None or b is None or a.overlaps(b, slack_days)

@@ -1,7 +1,11 @@
-"""The checkable details of a sentence: numbers with units, dates, places, people's titles, negation.
+"""The checkable facts of a sentence, each tied to what it is about.
 
-Each extractor is a small set of general English patterns; nothing here knows the
-corpus. Values are normalised so that two reports can be compared slot by slot.
+A fact is (kind, what it is about, value): "40 killed" is an amount of 40 about
+{death}; "former President Trump" a title of trump with the role "president";
+"won 2-1" a score (2, 1) about {win}. Two sentences' facts are compared only
+when they are of the same kind and about the same thing, so "12,000 injured"
+never meets "4,000 dead". The parse comes from spaCy; the words that say what
+counts as the same thing come from ``lexicon.toml``.
 """
 
 from __future__ import annotations
@@ -9,7 +13,40 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-NUMBER_WORDS = {
+from workers.engine.lexicon import canonical, lexicon
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One checkable detail: of a ``kind``, about some words, with a normalised value."""
+
+    kind: str  # amount, score, ordinal, date, place, title, agent, polarity
+    unit: str  # amounts: USD, percent, hour, count, km/h...; titles/agents: the person or act
+    about: frozenset[str]  # canonical words of what it is about
+    value: object
+    text: str  # the words of the sentence it came from, shown as evidence
+    hedge: str = ""  # amounts: "", "near", "above", "below"
+    head: str = ""  # the word it counts or measures ("passenger", "injury"), when the parse says
+
+
+@dataclass(frozen=True)
+class Facts:
+    items: tuple[Fact, ...] = ()
+    negated: bool = False
+    denied: frozenset[str] = frozenset()  # the content words of the clause a negation stands in
+    denied_key: frozenset[str] = frozenset()  # what is denied: the verb, or what "is not" ("on the agenda")
+    names: frozenset[str] = frozenset()  # lower-case proper nouns: people, places, bodies
+    terms: frozenset[str] = field(default_factory=frozenset)  # content lemmas
+
+    def of(self, kind: str) -> list[Fact]:
+        return [f for f in self.items if f.kind == kind]
+
+
+NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+SCORE = re.compile(r"(?<![\d.,/:-])(\d{1,2})\s?[-–](\s?)(\d{1,2})(?!\d|[.,/:-]\d)")
+ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$", re.IGNORECASE)
+WORD_NUMBERS = {
+    "one": 1,
     "two": 2,
     "three": 3,
     "four": 4,
@@ -37,570 +74,572 @@ NUMBER_WORDS = {
     "eighty": 80,
     "ninety": 90,
     "hundred": 100,
-    "thousand": 1000,
     "dozen": 12,
     "dozens": 24,
+    "half": 0.5,
+    "a": 1,
+    "an": 1,
 }
-SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
-MONTHS = {
-    m: i + 1
-    for i, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ]
-    )
-    for m in names
-}
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-HEDGE_ABOVE = ("more than", "over", "at least", "just over", "upwards of")
-HEDGE_BELOW = ("less than", "under", "up to", "fewer than", "at most", "just under")
-HEDGE_NEAR = ("almost", "nearly", "about", "around", "roughly", "approximately", "some", "close to")
-UNIT_SKIP = {"long", "more", "full", "straight", "consecutive", "additional", "other", "new", "of", "and", "a", "half"}
-UNIT_ALIASES = {
-    "hrs": "hour",
-    "hr": "hour",
-    "mins": "minute",
-    "min": "minute",
-    "%": "percent",
-    "per": "percent",
-    "pct": "percent",
-    "people": "person",
-    "persons": "person",
-}
-# Spans of time are one quantity, in hours, so "five weeks" and "three months" compare.
-HOURS = {"minute": 1 / 60, "hour": 1, "day": 24, "week": 168, "month": 730, "year": 8760, "decade": 87600}
-NEGATIONS = re.compile(
-    r"\b(not|no|never|none|neither|nor|without|absent|absence|excluded|exclude|excluding|exclusion|nothing|"
-    r"nobody|cannot|refused|denied|rejected)\b|n['’]t\b",
-    re.IGNORECASE,
-)
-TITLE_HEADS = (
-    "president",
-    "presidents",
-    "minister",
-    "ministers",
-    "secretary",
-    "spokesman",
-    "spokeswoman",
-    "spokesperson",
-    "ambassador",
-    "envoy",
-    "chancellor",
-    "senator",
-    "governor",
-    "speaker",
-    "general",
-    "leader",
-    "king",
-    "queen",
-    "prince",
-    "director",
-    "chief",
-    "ceo",
-    "chairman",
-    "chairwoman",
-    "mayor",
-    "commander",
-    "adviser",
-    "advisor",
-    "premier",
-    "representative",
-    "sen",
-    "gen",
-    "gov",
-)
-# The words a title is made of: its heads and the words around them.
-TITLE_WORDS = set(TITLE_HEADS) | {
-    "vice",
-    "prime",
-    "foreign",
-    "defense",
-    "defence",
-    "interior",
-    "finance",
-    "deputy",
-    "assistant",
-    "state",
-    "special",
-    "chair",
-    "head",
-    "ministry",
-    "press",
-    "national",
-    "security",
-    "of",
-    "former",
-    "ex",
-    "then",
-    "acting",
-    "outgoing",
-    "incoming",
-    "new",
-    "rep",
-}
-FORMER = {"former", "ex", "then", "outgoing"}
-# Role words compared as one (judge) and, with abbreviations, titles' heads.
-ROLE_ALIASES = {
-    "spokesman": "spokesperson",
-    "spokeswoman": "spokesperson",
-    "presidents": "president",
-    "ministers": "minister",
-    "chairwoman": "chairman",
-    "chair": "chairman",
-    "advisor": "adviser",
-}
-HEAD_ALIASES = ROLE_ALIASES | {"sen": "senator", "gen": "general", "gov": "governor"}
-VENUES = (
-    "residence",
-    "consulate",
-    "embassy",
-    "hotel",
-    "palace",
-    "headquarters",
-    "mansion",
-    "villa",
-    "compound",
-    "kremlin",
-    "white house",
-)
-COUNTRIES = {
-    "afghanistan",
-    "albania",
-    "algeria",
-    "argentina",
-    "armenia",
-    "australia",
-    "austria",
-    "azerbaijan",
-    "belarus",
-    "belgium",
-    "brazil",
-    "bulgaria",
-    "canada",
-    "chile",
-    "china",
-    "colombia",
-    "croatia",
-    "cuba",
-    "cyprus",
-    "czechia",
-    "denmark",
-    "egypt",
-    "estonia",
-    "finland",
-    "france",
-    "georgia",
-    "germany",
-    "greece",
-    "hungary",
-    "india",
-    "indonesia",
-    "iran",
-    "iraq",
-    "ireland",
-    "israel",
-    "italy",
-    "japan",
-    "jordan",
-    "kazakhstan",
-    "kuwait",
-    "latvia",
-    "lebanon",
-    "libya",
-    "lithuania",
-    "mexico",
-    "moldova",
-    "mongolia",
-    "morocco",
-    "netherlands",
-    "nigeria",
-    "north korea",
-    "norway",
-    "oman",
-    "pakistan",
-    "poland",
-    "portugal",
-    "qatar",
-    "romania",
-    "russia",
-    "saudi arabia",
-    "serbia",
-    "singapore",
-    "slovakia",
-    "south africa",
-    "south korea",
-    "spain",
-    "sweden",
-    "switzerland",
-    "syria",
-    "taiwan",
-    "turkey",
-    "türkiye",
-    "turkiye",
-    "ukraine",
-    "united arab emirates",
-    "uae",
-    "united kingdom",
-    "uk",
-    "britain",
-    "united states",
-    "us",
-    "u.s.",
-    "usa",
-    "america",
-    "venezuela",
-    "vietnam",
-    "yemen",
-    "crimea",
-    "europe",
-}
-STOPWORDS = set(
-    """a an the and or but if of to in on at by for with from as is are was were be been being
-    this that these those it its it's their there they them he she his her we our you your i
-    has have had do does did will would can could should may might must shall not no also than
-    then so such which who whom whose what when where while after before during about into over
-    under between both either each other more most some any all just only very said says say
-    according told tell including amid against toward towards since until up out off per via
-    new s""".split()
-)
-
-WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ][\w’'.-]*")
-NAME_WORD = r"(?:[A-ZÀ-ÖØ-Þ](?:[\w’'-]|\.(?=[A-Z]))*)"
-NUMBER_TOKEN = r"(?:\d+(?:[.,]\d+)*|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
-QUANTITY = re.compile(
-    rf"\b(?P<num>{NUMBER_TOKEN}(?:[- ](?:and a half|{NUMBER_TOKEN}|million|billion))*)"
-    rf"(?:(?P<pct>\s?%)|[- ](?P<unit>(?:[a-z]+[- ]){{0,2}}?[a-z]+))",
-    re.IGNORECASE,
-)
-DAY_MONTH = re.compile(
-    r"(?i)\b(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?\s+(?P<day>\d{1,2})\b"
-    r"|\b(?P<day2>\d{1,2})\s+(?P<month2>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b",
-)
-MONTH_ONLY = re.compile(
-    r"\b(?:in|since|from|until|by|early|late|mid-?)\s+(?P<month>"
-    r"January|February|March|April|May|June|July|August|September|October|"
-    r"November|December)\b"
-)
-YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
-WEEKDAY = re.compile(r"\b(" + "|".join(WEEKDAYS) + r")\b", re.IGNORECASE)
-TITLE_WORD = r"(?:" + "|".join(sorted(TITLE_WORDS, key=len, reverse=True)) + r")\.?"
-TITLED_NAME = re.compile(
-    rf"(?i:\b(?P<title>(?:{TITLE_WORD}[\s-]+)*?(?:{'|'.join(TITLE_HEADS)})\.?(?:\s+of\s+state)?))\s+"
-    rf"(?P<name>{NAME_WORD}(?:\s+{NAME_WORD}){{0,2}})"
-    rf"(?P<more>(?:\s+and\s+{NAME_WORD}(?:\s+{NAME_WORD}){{0,2}})?)"
-)
-PLACE = re.compile(
-    rf"\b(?:in|at)\s+(?:the\s+)?(?P<name>{NAME_WORD}(?:\s+(?:of\s+)?{NAME_WORD}){{0,2}})"
-    rf"(?P<after>\.?\s+[a-z]+)?"
-)
-VENUE = re.compile(
-    r"\b(?:at|in|inside|outside)\s+(?:the\s+)?(?P<name>(?:[\w.’'-]+\s+){0,4}?(?:" + "|".join(VENUES) + r"))\b",
-    re.IGNORECASE,
-)
-FUNCTION_WORDS = STOPWORDS | {"last", "next", "earlier", "later", "today", "yesterday", "week", "month", "year"}
+AMOUNT_ENTITIES = {"MONEY", "PERCENT", "CARDINAL", "QUANTITY", "TIME", "DATE"}
 
 
-@dataclass(frozen=True)
-class Quantity:
-    value: float
-    unit: str
-    hedge: str  # "", "above", "below" or "near"
-    text: str
-
-
-@dataclass(frozen=True)
-class Title:
-    person: str  # surname, lower case
-    role: str  # e.g. "president", "foreign minister"
-    former: bool
-    text: str
-
-    @property
-    def head(self) -> str:
-        words = self.role.split(" of ")[0].split()
-        return HEAD_ALIASES.get(words[-1], words[-1]) if words else ""
-
-    def label(self) -> str:
-        return ("former " if self.former else "") + self.role
-
-
-@dataclass(frozen=True)
-class Place:
-    name: str
-    kind: str  # "venue", "country" or "city"
-    text: str
-    context: frozenset[str] = frozenset()  # words just before it: what happened there
-
-
-@dataclass(frozen=True)
-class DateRef:
-    key: str
-    kind: str  # "weekday", "day", "month" or "year"
-    text: str
-    context: frozenset[str] = frozenset()  # words around it: what the date is the date of
-
-
-@dataclass(frozen=True)
-class Facts:
-    quantities: tuple[Quantity, ...] = ()
-    dates: tuple[DateRef, ...] = ()
-    places: tuple[Place, ...] = ()
-    titles: tuple[Title, ...] = ()
-    leaders: tuple[str, ...] = ()  # surnames of the people said to lead or head something
-    negated: bool = False
-    negated_clause: str | None = None  # the clause a negation stands in
-    # What that clause denies: the words just before the negation and just after it.
-    denied: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
-    terms: frozenset[str] = field(default_factory=frozenset)
-    names: frozenset[str] = frozenset()  # stems of capitalised words: people, places, bodies
-
-
-def stem(word: str) -> str:
-    """A crude English stem: enough to match 'talks'/'talk', 'met'/'meeting' is left to embeddings."""
-    word = word.lower().strip("’'.-")
-    for suffix, keep in (
-        ("ations", ""),
-        ("ation", ""),
-        ("ions", ""),
-        ("ion", ""),
-        ("ies", "y"),
-        ("ing", ""),
-        ("ed", ""),
-        ("es", ""),
-        ("s", ""),
-    ):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)] + keep
-    return word
-
-
-def content_terms(text: str) -> frozenset[str]:
-    """Lower-case stems of the words that carry meaning."""
-    words = (w.lower().strip("’'.-") for w in WORD.findall(text))
-    terms = {stem(w) for w in words if len(w) > 2 and w not in STOPWORDS}
-    terms.update(f"#{q.value:g}" for q in quantities(text))
-    return frozenset(terms)
-
-
-def parse_number(text: str) -> float | None:
+def parse_value(text: str) -> float | None:
+    """The number a phrase states: '41bn' 41e9, 'six and a half' 6.5, '1,200' 1200."""
+    lex = lexicon()
+    words = re.findall(r"\d[\d,]*(?:\.\d+)?|[a-z]+", text.lower().replace("-", " "))
     total, current, seen = 0.0, 0.0, False
-    for token in re.split(r"[- ]+", text.lower()):
-        if token in ("and", "a"):
-            continue
-        if token == "half":
-            current += 0.5
-        elif token in SCALES:
-            current = (current or 1) * SCALES[token]
-            if SCALES[token] >= 1000:
+    for word in words:
+        if NUMBER.fullmatch(word):
+            current += float(word.replace(",", ""))
+            seen = True
+        elif word in lex["scales"] and seen:
+            current = (current or 1) * lex["scales"][word]
+            if lex["scales"][word] >= 1000:
                 total, current = total + current, 0.0
-        elif token in NUMBER_WORDS:
-            current += NUMBER_WORDS[token]
-        else:
-            try:
-                current += float(token.replace(",", ""))
-            except ValueError:
-                return None
-        seen = True
+        elif word in WORD_NUMBERS and word not in ("a", "an"):
+            value = WORD_NUMBERS[word]
+            if word == "hundred":
+                current = (current or 1) * 100
+            elif word == "half":
+                current += 0.5
+            else:
+                current += value
+            seen = True
+        elif word in ("and",):
+            continue
     return total + current if seen else None
 
 
-def _hedge(text: str, at: int) -> str:
-    before = text[max(0, at - 16) : at].lower()
-    for hedge, words in (("above", HEDGE_ABOVE), ("below", HEDGE_BELOW), ("near", HEDGE_NEAR)):
-        if any(before.rstrip().endswith(w) for w in words):
-            return hedge
+def _hedge(before: str) -> str:
+    before = " " + before.lower().strip() + " "
+    for kind in ("above", "below", "near"):
+        if any(f" {h} " in before[-24:] + " " for h in lexicon()["hedges"][kind]):
+            return kind
     return ""
 
 
-def _date_spans(text: str) -> list[tuple[int, int]]:
-    return [m.span() for m in DAY_MONTH.finditer(text)] + [m.span() for m in YEAR.finditer(text)]
+def _about(token, skip: set[int]) -> set[str]:
+    """Canonical content words around a number: the noun it counts, the verb that governs it,
+    and that verb's subject and object."""
+    lex = lexicon()
+    words: set[str] = set()
+
+    def add(t) -> None:
+        if t.i in skip or t.like_num or t.pos_ in ("PUNCT", "DET", "ADP", "CCONJ", "PRON", "AUX", "NUM"):
+            return
+        lemma = (t.lemma_ or t.text).lower()
+        words.add(canonical(lemma))
+        words.add(canonical(t.text.lower()))
+
+    for child in token.children:
+        if child.dep_ in ("amod", "compound", "nmod") and child.i not in skip:
+            add(child)
+    node, steps = token, 0
+    while steps < 4:
+        head = node.head
+        if head is node:
+            break
+        add(head)
+        # "four hours of talks", "revenue of $41bn": what the measure is of.
+        for prep in head.children:
+            if prep.lower_ == "of" and prep.i not in skip:
+                for pobj in prep.children:
+                    if pobj.dep_ == "pobj" and pobj.i not in skip:
+                        add(pobj)
+        for child in head.children:
+            if child.dep_ in ("amod", "compound", "nmod", "poss") and child.i not in skip:
+                add(child)
+        if head.pos_ in ("VERB", "AUX") or (head.pos_ == "ADJ" and head.dep_ == "ROOT"):
+            for child in head.children:
+                if (
+                    child.dep_ in ("nsubj", "nsubjpass", "dobj", "attr", "acomp", "agent")
+                    and child.i not in skip
+                    and child is not node
+                ):
+                    add(child)
+                    for grand in child.children:
+                        if grand.dep_ in ("compound", "amod", "prep") and grand.i not in skip:
+                            add(grand)
+                            for pobj in grand.children:
+                                if pobj.dep_ == "pobj":
+                                    add(pobj)
+            break
+        node, steps = head, steps + 1
+    # The words just after a bare number ("12,000 injured", "40 dead") say what it counts.
+    doc = token.doc
+    for t in doc[token.i + 1 : min(len(doc), token.i + 3)]:
+        if t.pos_ in ("ADJ", "VERB", "NOUN") and t.i not in skip:
+            add(t)
+            break
+    return {w for w in words if w not in lex["generic"] and len(w) > 1 and not any(c.isdigit() for c in w)}
 
 
-def quantities(text: str) -> list[Quantity]:
-    """Numbers with the noun they count: 'six hours', 'five-hour', '30%', '60 others'."""
-    taken = _date_spans(text)
-    found = []
-    for match in QUANTITY.finditer(text):
-        if any(a <= match.start("num") < b for a, b in taken):
+UNIT_WORDS = {
+    "%",
+    "percent",
+    "per",
+    "cent",
+    "$",
+    "€",
+    "£",
+    "¥",
+    "million",
+    "billion",
+    "thousand",
+    "bn",
+    "m",
+    "of",
+    "for",
+    "about",
+    "some",
+    "than",
+    "more",
+    "least",
+    "at",
+    "around",
+    "nearly",
+    "almost",
+}
+
+
+def _counted(token, span) -> str:
+    """The noun or verb a number counts: '212 passengers' passenger, '63 were injured' injury."""
+    lex = lexicon()
+    inside = {t.i for t in span}
+    node = token
+    for _ in range(4):
+        head = node.head
+        if head is node:
+            break
+        word = (head.lemma_ or head.text).lower()
+        if (
+            head.i in inside
+            or word in UNIT_WORDS
+            or word.rstrip("s") in lex["hours"]
+            or head.pos_ in ("ADP", "DET", "NUM")
+        ):
+            node = head
             continue
-        value = parse_number(match.group("num"))
+        if head.pos_ in ("NOUN", "PROPN", "VERB", "ADJ"):
+            return canonical(word)
+        node = head
+    for t in token.doc[span.end : span.end + 2]:
+        if t.pos_ in ("NOUN", "ADJ", "VERB") and t.lower_.rstrip("s") not in lex["hours"]:
+            return canonical(t.lemma_ or t.text)
+    return ""
+
+
+def _unit_of(span_text: str, after: list[str]) -> tuple[str, float]:
+    """(unit, multiplier) of an amount: a currency, percent, a span of time in hours, or count."""
+    lex = lexicon()
+    low = span_text.lower()
+    for symbol, code in lex["currencies"].items():
+        if not symbol.isalpha() and symbol in low:
+            return code, 1.0
+    words = re.findall(r"[a-z%$€£¥]+", low) + [w.lower() for w in after[:2]]
+    for word in words:
+        if word in lex["currencies"]:
+            return lex["currencies"][word], 1.0
+        if word in ("%", "percent", "per", "pct"):
+            return "percent", 1.0
+        singular = word[:-1] if word.endswith("s") else word
+        if singular in lex["hours"]:
+            return "hour", float(lex["hours"][singular])
+    for word in words:
+        if re.fullmatch(
+            r"(km|kph|mph|mm|cm|m|metres?|meters?|kilometres?|kilometers?|miles?|kg|tonnes?|tons?|degrees?|feet|ft|inches)",
+            word,
+        ):
+            return word.rstrip("s"), 1.0
+    return "count", 1.0
+
+
+def amounts(doc, skip: set[int]) -> list[Fact]:
+    """Numbers with what they count: money, percentages, spans of time, measures, counts."""
+    lex = lexicon()
+    facts = []
+    used: set[int] = set(skip)
+    spans = [e for e in doc.ents if e.label_ in AMOUNT_ENTITIES]
+    # Bare numerals spaCy did not call an entity.
+    covered = {t.i for e in spans for t in e}
+    extra = [doc[t.i : t.i + 1] for t in doc if t.like_num and t.i not in covered]
+    for span in list(spans) + extra:
+        if any(t.i in used for t in span):
+            continue
+        if any(ORDINAL.match(t.text) for t in span):
+            continue
+        text = span.text
+        if span.start > 0 and doc[span.start - 1].text.lower() in lex["currencies"]:
+            text = doc[span.start - 1].text + text
+        if span.label_ == "DATE" if hasattr(span, "label_") else False:
+            # Only spans of time ("three years") are amounts; calendar dates are dates.
+            if not re.search(
+                r"\b(second|minute|hour|day|week|fortnight|month|year|decade)s?\b", text.lower()
+            ) or re.search(r"\b(ago|last|next|this|earlier|later|previous)\b", text.lower()):
+                continue
+            if re.search(r"\b(19|20)\d{2}\b", text):
+                continue
+        if span.label_ == "TIME" if hasattr(span, "label_") else False:
+            if re.search(r"\d[:.]\d\d|\b[ap]\.?m\b|morning|evening|night|noon|midnight", text.lower()):
+                continue
+        if re.fullmatch(r"(19|20)\d{2}", text.strip()):
+            continue
+        value = parse_value(re.sub(r"(\d)(bn|m|k|mn|tn)\b", r"\1 \2", text, flags=re.I))
         if value is None:
             continue
-        if match.group("pct"):
-            unit = "percent"
-        else:
-            words = [w for w in re.split(r"[- ]", match.group("unit").lower()) if w]
-            words = [w for w in words if w not in UNIT_SKIP] or words
-            unit = UNIT_ALIASES.get(words[0], words[0])
-            if unit in STOPWORDS or unit in MONTHS:
-                continue
-            singular = unit[:-1] if unit.endswith("s") and unit[:-1] in HOURS else unit
-            unit = singular if singular in HOURS else (stem(unit) if len(unit) > 3 else unit)
-        if unit in HOURS:
-            value, unit = value * HOURS[unit], "duration"
-        found.append(Quantity(value, unit, _hedge(text, match.start()), match.group().strip()))
-    return found
-
-
-def _context(text: str, start: int, end: int) -> frozenset[str]:
-    # A date mostly qualifies what comes just before it ("annexed Crimea in 2014"),
-    # sometimes the noun right after ("a February 12 call").
-    before = WORD.findall(text[:start])[-4:]
-    after = WORD.findall(text[end:])[:2]
-    return frozenset(stem(w) for w in before + after if w.lower() not in STOPWORDS and len(w) > 2)
-
-
-def dates(text: str) -> list[DateRef]:
-    found = []
-    for m in DAY_MONTH.finditer(text):
-        month = MONTHS[(m.group("month") or m.group("month2")).lower()]
-        day = int(m.group("day") or m.group("day2"))
-        found.append(DateRef(f"{month:02d}-{day:02d}", "day", m.group(), _context(text, *m.span())))
-    for m in MONTH_ONLY.finditer(text):
-        key = f"{MONTHS[m.group('month').lower()]:02d}"
-        found.append(DateRef(key, "month", m.group("month"), _context(text, *m.span())))
-    found += [DateRef(m.group(), "year", m.group(), _context(text, *m.span())) for m in YEAR.finditer(text)]
-    found += [
-        DateRef(m.group(1).lower(), "weekday", m.group(1), _context(text, *m.span())) for m in WEEKDAY.finditer(text)
-    ]
-    return found
-
-
-def _surname(name: str) -> str:
-    last = name.split()[-1]
-    return re.sub(r"['’]s$", "", last).strip(".").lower()
-
-
-def titles(text: str) -> list[Title]:
-    """People named right after a title: 'former President Donald Trump', 'Foreign Minister Sergey Lavrov'."""
-    found = []
-    for match in TITLED_NAME.finditer(text):
-        role_words = [w.lower().strip(".") for w in re.split(r"[\s-]+", match.group("title"))]
-        start = match.start("title")
-        # "former" and friends may stand before words that are not titles: "former U.S. President".
-        before = text[max(0, start - 30) : start].lower().split()
-        former = any(w in FORMER for w in role_words) or any(w in FORMER for w in before[-2:])
-        role = " ".join(w for w in role_words if w not in FORMER and w not in ("new", "acting", "incoming"))
-        names = [match.group("name")] + re.findall(
-            rf"and\s+({NAME_WORD}(?:\s+{NAME_WORD}){{0,2}})", match.group("more")
+        head = max(span, key=lambda t: t.like_num)
+        number_tokens = [t for t in span if t.like_num]
+        anchor = number_tokens[-1] if number_tokens else span.root
+        after = [t.text for t in doc[span.end : span.end + 2]]
+        unit, factor = _unit_of(text, after)
+        # "$2.10 a share": the unit of the number is per share.
+        tail = " ".join(after).lower()
+        about = _about(anchor, {t.i for t in span})
+        about |= {
+            canonical(t.lemma_ or t.text)
+            for t in span
+            if t.is_alpha
+            and not t.like_num
+            and t.lower_ not in lex["generic"]
+            and t.lower_.rstrip("s") not in lex["hours"]
+        }
+        if unit not in ("count",) and re.match(r"^(a|per) share", tail):
+            about = about | {"eps"}
+        before = doc[max(0, span.start - 4) : span.start].text + " " + text
+        facts.append(
+            Fact("amount", unit, frozenset(about), value * factor, text, _hedge(before), _counted(anchor, span))
         )
-        for name in names:
-            if name.split()[0].lower().strip(".") in TITLE_WORDS:
-                continue
-            found.append(Title(_surname(name), role, former, match.group().strip()))
-    return found
+        used.update(t.i for t in span)
+        del head
+    return facts
 
 
-def _place_kind(name: str) -> str:
-    return "country" if name.lower() in COUNTRIES else "city"
+def scores(doc) -> list[Fact]:
+    """Tallies like '2-1' or '5-4 on penalties', with what they are the score of."""
+    facts = []
+    for match in SCORE.finditer(doc.text):
+        a, b = int(match.group(1)), int(match.group(3))
+        span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+        if span is None:
+            continue
+        window = doc[max(0, span.start - 4) : min(len(doc), span.end + 4)]
+        about = {canonical(t.lemma_ or t.text) for t in window if t.pos_ in ("NOUN", "VERB", "ADJ")}
+        about -= lexicon()["generic"]
+        facts.append(Fact("score", "score", frozenset(about), (max(a, b), min(a, b)), match.group(0)))
+    return facts
 
 
-VENUE_CUE = re.compile(r"\b(venue|hosted|took place|was held|were held|site)\b", re.IGNORECASE)
-VENUE_SUBJECT = re.compile(
-    r"\b[Tt]he\s+(?P<name>(?:[A-Z][\w.’'-]*\s+){1,3}(?:[a-z]+\s+)?(?:" + "|".join(VENUES) + r"))\b"
+def ordinals(doc) -> list[Fact]:
+    """'the 88th minute', 'his 15th title': a numeric ordinal and the noun it ranks."""
+    facts = []
+    for token in doc:
+        found = ORDINAL.match(token.text)
+        if not found:
+            continue
+        noun = token.head if token.head.pos_ in ("NOUN", "PROPN") else token
+        about = {canonical(noun.lemma_ or noun.text)} | _about(noun, {token.i})
+        facts.append(
+            Fact(
+                "ordinal",
+                canonical(noun.lemma_ or noun.text),
+                frozenset(about),
+                int(found.group(1)),
+                f"{token.text} {noun.text}" if noun is not token else token.text,
+            )
+        )
+    return facts
+
+
+NAME_TOKEN = re.compile(r"^[A-Z][\w'’.-]*$")
+POSSESSORS = {"the", "a", "an", "its", "their", "his", "her", "'s", "’s", "team", "club", "company"}
+
+
+def _is_title_word(token) -> bool:
+    word = token.text.lower()
+    lex = lexicon()
+    return word in lex["title_heads"] or word in lex["title_modifiers"]
+
+
+def _name_span(doc, start: int, step: int = 1) -> tuple[int, int] | None:
+    """The capitalised name that starts (step 1) or ends (step -1) at ``start``, as [i, j)."""
+    i = start
+    while (
+        0 <= i < len(doc)
+        and NAME_TOKEN.match(doc[i].text)
+        and not _is_title_word(doc[i])
+        and doc[i].pos_ in ("PROPN", "NOUN", "X", "ADJ")
+    ):
+        i += step
+    if i == start:
+        return None
+    return (start, i) if step == 1 else (i + 1, start + 1)
+
+
+def _surname(doc, span: tuple[int, int]) -> str:
+    return re.sub(r"['’]s?$", "", doc[span[1] - 1].text.lower())
+
+
+def titles(doc) -> list[Fact]:
+    """People's titles and roles: 'former President Donald Trump', 'Jane Doe, the CFO',
+    'Acme's chief executive, John Smith', 'captain Ana Lima'."""
+    lex = lexicon()
+    facts, i = [], 0
+    while i < len(doc):
+        if not _is_title_word(doc[i]):
+            i += 1
+            continue
+        j = i
+        while j < len(doc) and (
+            _is_title_word(doc[j]) or (doc[j].lower_ in ("of", "-") and j + 1 < len(doc) and _is_title_word(doc[j + 1]))
+        ):
+            j += 1
+        start = i
+        # "Swedish referee", "Russian Foreign Minister": a nationality belongs to the role.
+        while start > 0 and doc[start - 1].ent_type_ == "NORP" and doc[start - 1].pos_ in ("ADJ", "PROPN"):
+            start -= 1
+        role = [t.lower_ for t in doc[start:j]]
+        # "Secretary of State", "Minister of Finance": one capitalised word after "of" belongs to it.
+        if (
+            j + 1 < len(doc)
+            and doc[j].lower_ == "of"
+            and doc[j + 1].text[:1].isupper()
+            and j + 2 < len(doc)
+            and NAME_TOKEN.match(doc[j + 2].text)
+        ):
+            role += ["of", doc[j + 1].lower_]
+            j += 2
+        if not any(w in lex["title_heads"] for w in role):
+            i = j
+            continue
+        after = j + 1 if j < len(doc) and doc[j].text == "," else j
+        name = _name_span(doc, after)
+        if name:  # the title stands before the name
+            facts.append(_title_fact(role, _surname(doc, name), doc[i : name[1]].text))
+            i = name[1]
+            # "Presidents Donald Trump and Vladimir Putin": a plural title covers each name.
+            if role[-1].endswith("s") and i + 1 < len(doc) and doc[i].lower_ == "and":
+                other = _name_span(doc, i + 1)
+                if other:
+                    facts.append(_title_fact(role, _surname(doc, other), doc[start : other[1]].text))
+                    i = other[1]
+            continue
+        # "Jane Doe, the company's CFO": a name, a comma, then the title.
+        k = start
+        # Back over "the company's", "Corran Rail's", "its": the organisation the title belongs to.
+        while k > 0 and (
+            doc[k - 1].lower_ in POSSESSORS
+            or (
+                doc[k - 1].pos_ == "PROPN"
+                and k > 1
+                and (doc[k].lower_ in ("'s", "’s") or doc[k - 1].text[:1].isupper() and doc[k].pos_ == "PROPN")
+            )
+        ):
+            k -= 1
+        if k > 1 and doc[k - 1].text == ",":
+            name = _name_span(doc, k - 2, step=-1)
+            if name and (name[0] == 0 or doc[name[0] - 1].text != ","):
+                facts.append(_title_fact(role, _surname(doc, name), doc[name[0] : j].text))
+        i = j
+    return facts
+
+
+def _title_fact(role_words: list[str], person: str, text: str) -> Fact:
+    lex = lexicon()
+    former = any(w in lex["former"] for w in role_words)
+    words = [
+        lex["title_aliases"].get(w, w)
+        for w in role_words
+        if w not in lex["former"] and w not in ("new", "current", "sitting", "of", "-")
+    ]
+    role = " ".join(words)
+    for phrase, meaning in lex["role_aliases"].items():
+        role = re.sub(rf"\b{re.escape(phrase)}\b", meaning, role)
+    role = re.sub(r"\b(\w+)( \1\b)+", r"\1", role)
+    return Fact("title", person, frozenset(role.split()), (former, role), text)
+
+
+def polarity(doc) -> tuple[list[Fact], bool]:
+    """Outcomes that have an opposite ('rose'/'fell', 'won'/'lost') and negated predicates."""
+    lex = lexicon()
+    facts = []
+    denied: set[str] = set()
+    keys: set[str] = set()
+    for token in doc:
+        lemma = (token.lemma_ or token.text).lower()
+        # Headlines in title case ("Ukraine Not on Agenda") parse badly: the word decides, not its label.
+        if (
+            token.dep_ == "neg"
+            or token.lower_ in ("not", "n't", "never")
+            or (token.lower_ == "no" and token.dep_ in ("det", "neg", "advmod"))
+        ):
+            head = (
+                token.head
+                if token.dep_ == "neg" or token.lower_ != "no"
+                else (token.head.head if token.head.dep_ != "ROOT" else token.head)
+            )
+            # "have not met since 2019" dates the last time; it denies nothing another report affirms.
+            temporal = any(c.lower_ in ("since", "until", "yet") for c in head.children)
+            # Only a negation of what the sentence tells counts, not one in a side clause.
+            if not temporal and (head.dep_ in ("ROOT", "conj", "ccomp") or head.head.dep_ == "ROOT"):
+                if head.lemma_ in ("be", "have") or head.pos_ == "AUX":
+                    keys |= {
+                        canonical(t.lemma_ or t.text)
+                        for c in head.children
+                        if c.dep_ in ("attr", "acomp", "prep", "dobj")
+                        for t in c.subtree
+                        if t.pos_ in ("NOUN", "ADJ", "VERB", "PROPN") and not t.is_stop
+                    }
+                else:
+                    keys.add(canonical(head.lemma_ or head.text))
+                denied |= {
+                    canonical(t.lemma_ or t.text)
+                    for t in head.subtree
+                    if t.pos_ in ("NOUN", "PROPN", "VERB", "ADJ", "NUM") and not t.is_stop
+                }
+        if (
+            token.pos_ not in ("VERB", "ADJ", "NOUN", "ADV", "ADP")
+            or token.dep_ == "prt"
+            or (token.dep_ in ("amod", "compound") and token.pos_ == "VERB")
+        ):
+            continue
+        pair = lex["outcome"].get(lemma) or lex["outcome"].get(token.lower_)
+        if pair is None:
+            continue
+        if token.pos_ in ("NOUN", "ADP", "ADV") and token.lower_ not in (
+            "up",
+            "down",
+            "higher",
+            "lower",
+            "victory",
+            "defeat",
+            "loss",
+            "profit",
+            "intact",
+        ):
+            continue
+        subject = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if not subject and token.dep_ in ("conj", "xcomp", "advcl") and token.head.pos_ in ("VERB", "AUX"):
+            subject = [c for c in token.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+        obj = [c for c in token.children if c.dep_ in ("dobj", "attr")]
+        about = set()
+        for node in subject + obj:
+            about |= {
+                canonical(t.lemma_ or t.text) for t in node.subtree if t.pos_ in ("NOUN", "PROPN") and not t.like_num
+            }
+        sign = pair[1]
+        if any(c.dep_ == "neg" for c in token.children):
+            sign = -sign
+        facts.append(Fact("polarity", f"outcome:{pair[0]}", frozenset(about - lex["generic"]), sign, token.text))
+    return facts, frozenset(denied), frozenset(keys)
+
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+MONTHS = {
+    m: i
+    for i, m in enumerate(
+        (
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ),
+        1,
+    )
+}
+DAY_OF_MONTH = re.compile(
+    r"(?i)\b(" + "|".join(m[:3] for m in MONTHS) + r")[a-z]*\.?\s+(\d{1,2})\b"
+    r"|\b(\d{1,2})\s+(" + "|".join(m[:3] for m in MONTHS) + r")[a-z]*\b"
 )
 
 
-def places(text: str) -> list[Place]:
-    """Where something happened: a venue ('at Russia's consulate') or a named city or country."""
-    found = []
-    if VENUE_CUE.search(text):  # "The Russian consulate served as the venue"
-        for m in VENUE_SUBJECT.finditer(text):
-            name = re.sub(r"['’]s\b", "", m.group("name").lower())
-            found.append(Place(name, "venue", m.group(), frozenset({"venue"})))
-    for m in VENUE.finditer(text):
-        name = m.group("name").lower()
-        if not re.search(
-            r"\b(their|its|our|his|her|both|respective|these|those|to|over|in|on|for|with|about|from|into|and)\b", name
-        ):
-            before = frozenset(stem(w) for w in WORD.findall(text[: m.start()])[-4:])
-            found.append(Place(re.sub(r"['’]s\b", "", name), "venue", m.group(), before))
-    for m in PLACE.finditer(text):
-        name = m.group("name")
-        first = name.split()[0].lower().strip(".")
-        after = (m.group("after") or "").strip(". ")
-        if re.search(r"['’]s$", name):
-            continue  # "in Washington's policy": an owner, not a place
-        if first in MONTHS or first in WEEKDAYS or first in TITLE_WORDS or first in STOPWORDS:
+def dates(doc) -> list[Fact]:
+    """Calendar dates a sentence gives for what it tells: 'on Thursday', 'on Feb. 27', 'in 2019'."""
+    facts = []
+    for ent in doc.ents:
+        if ent.label_ != "DATE":
             continue
-        modifier = "-" in name or name.rstrip(".").isupper() or name.lower().endswith(("an", "ese", "ish"))
-        if modifier and after and after not in FUNCTION_WORDS:
-            continue  # "in US-Russia relations", "in U.S. foreign policy": a modifier, not a place
-        found.append(Place(name.lower().rstrip("."), _place_kind(name.rstrip(".")), text[m.start() : m.end("name")]))
-    return found
+        low = ent.text.lower()
+        about = frozenset(_about(ent.root, {t.i for t in ent}))
+        found = DAY_OF_MONTH.search(ent.text)
+        if found:
+            month = (found.group(1) or found.group(4)).lower()[:3]
+            day = int(found.group(2) or found.group(3))
+            number = next(i for m, i in MONTHS.items() if m.startswith(month))
+            facts.append(Fact("date", "day", about, f"{number:02d}-{day:02d}", ent.text))
+        weekday = next((w for w in WEEKDAYS if w in low), None)
+        if weekday:
+            facts.append(Fact("date", "weekday", about, weekday, ent.text))
+        year = re.search(r"\b(19|20)\d{2}\b", ent.text)
+        if year and not re.search(r"\b(since|until|by|before|after)\b", doc[max(0, ent.start - 1)].lower_):
+            facts.append(Fact("date", "year", about, int(year.group(0)), ent.text))
+    return facts
 
 
-LEADS = re.compile(r"\b(led|leads|lead|leading|headed|heads|heading|chaired|chairs)\b", re.IGNORECASE)
-FULL_NAME = re.compile(rf"{NAME_WORD}(?:\s+{NAME_WORD}){{1,2}}")
-CLAUSE_BREAK = re.compile(r"\s*(?:[,;:—–]|\s(?:while|but|although|whereas|as)\s)\s*")
+def places(doc) -> list[Fact]:
+    """Where something happened: named places and venues after 'in' or 'at'."""
+    lex = lexicon()
+    facts = []
+    for token in doc:
+        if token.lower_ not in ("in", "at", "inside", "outside") or token.dep_ != "prep":
+            continue
+        objects = [c for c in token.children if c.dep_ == "pobj"]
+        if not objects:
+            continue
+        obj = objects[0]
+        words = [t for t in obj.subtree if t.dep_ != "punct" and t.i <= obj.i]
+        text = doc[words[0].i : words[-1].i + 1].text if words else obj.text
+        if obj.lower_ in lex["venues"]:
+            owner = [
+                t.lower_
+                for t in words
+                if t.pos_ in ("PROPN", "ADJ", "NOUN")
+                and t is not obj
+                and t.ent_type_ in ("GPE", "NORP", "ORG", "FAC", "PERSON")
+                or t.text[:1].isupper()
+            ]
+            value = (obj.lower_, frozenset(w.rstrip("'’s") for w in owner))
+            facts.append(
+                Fact(
+                    "place",
+                    "venue",
+                    frozenset(_about(token.head, {t.i for t in words}) | {canonical(token.head.lemma_)})
+                    - lex["generic"],
+                    value,
+                    text,
+                )
+            )
+        elif obj.ent_type_ in ("GPE", "LOC", "FAC") and obj.pos_ == "PROPN":
+            name = " ".join(t.lower_ for t in words if t.ent_type_ in ("GPE", "LOC", "FAC") and t.lower_ != "the")
+            about = (
+                frozenset(_about(token.head, {t.i for t in words}) | {canonical(token.head.lemma_ or token.head.text)})
+                - lex["generic"]
+            )
+            facts.append(Fact("place", "named", about, name, text))
+    return facts
 
 
-def leaders(text: str) -> list[str]:
-    """Who a sentence says led or headed something: 'was led by Sonata Coulter' -> coulter."""
-    if not LEADS.search(text):
-        return []
-    found = []
-    for match in FULL_NAME.finditer(text):
-        words = [w for w in match.group().split() if w.lower().strip(".") not in TITLE_WORDS]
-        if len(words) >= 2 and words[0].lower() not in STOPWORDS and words[0].lower() not in COUNTRIES:
-            found.append(_surname(" ".join(words)))
-    return found
-
-
-def negated_clause(text: str) -> str | None:
-    """The clause that holds the sentence's first negation, if any."""
-    for clause in CLAUSE_BREAK.split(text):
-        if NEGATIONS.search(clause) and len(WORD.findall(clause)) >= 3:
-            return clause.strip()
-    return None
-
-
-def denied_terms(clause: str) -> tuple[frozenset[str], frozenset[str]]:
-    """The words a negation governs: a few before the cue (its subject), a few after."""
-    cue = NEGATIONS.search(clause)
-    before = WORD.findall(clause[: cue.start()])[-3:]
-    after = WORD.findall(clause[cue.end() :])[:8]
-    return content_terms(" ".join(before)), content_terms(" ".join(after))
-
-
-def names(text: str) -> frozenset[str]:
-    """Stems of the capitalised words, but for a sentence's ordinary first word."""
-    words = WORD.findall(text)
-    return frozenset(
-        stem(w)
-        for n, w in enumerate(words)
-        if w[:1].isupper()
-        and len(w) > 2
-        and not (n == 0 and w.lower() in STOPWORDS)
-        and w.lower() not in STOPWORDS
-        and w.lower() not in MONTHS
-        and w.lower() not in WEEKDAYS
-    )
-
-
-def extract(text: str) -> Facts:
-    """All the checkable details of one sentence."""
-    clause = negated_clause(text)
-    return Facts(
-        quantities=tuple(quantities(text)),
-        dates=tuple(dates(text)),
-        places=tuple(places(text)),
-        titles=tuple(titles(text)),
-        leaders=tuple(leaders(text)),
-        negated=bool(NEGATIONS.search(text)),
-        negated_clause=clause,
-        denied=denied_terms(clause) if clause else (frozenset(), frozenset()),
-        terms=content_terms(text),
-        names=names(text),
-    )
+def extract(doc) -> Facts:
+    """Every fact of one parsed sentence."""
+    score_facts = scores(doc)
+    # The numbers of a score ("2-1") are not amounts of their own.
+    skip = set()
+    for match in SCORE.finditer(doc.text):
+        span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+        if span is not None:
+            skip.update(t.i for t in span)
+    title_facts = titles(doc)
+    outcome_facts, denied, keys = polarity(doc)
+    items = amounts(doc, skip) + score_facts + ordinals(doc) + title_facts + outcome_facts + dates(doc) + places(doc)
+    names = frozenset(canonical(t.lemma_ or t.text) for t in doc if t.pos_ == "PROPN" and len(t.text) > 1)
+    terms = frozenset(canonical(t.lemma_ or t.text) for t in doc if t.is_alpha and not t.is_stop and len(t.text) > 2)
+    # A figure is a telling word of its own: '212', '06:55', '€10,000'.
+    terms |= {"#" + t.text.replace(",", "") for t in doc if any(c.isdigit() for c in t.text)}
+    return Facts(tuple(items), bool(denied), denied, keys, names, terms)

@@ -1,11 +1,12 @@
-"""Every tuned threshold of the engine, in one frozen dataclass (tuned on the gold labels: ``make eval``).
+"""Every tuned threshold of the engine, in one frozen dataclass.
 
+Tuned on the tuning half of the gold only (``tests/data/stories/split.json``; ``make eval``).
 Modules read ``PARAMS``; an experiment builds another with ``dataclasses.replace(PARAMS, ...)``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -14,31 +15,31 @@ class Params:
     min_words: int = 4  # a claim has at least this many words
     title_min_words: int = 6  # a headline-like line of this many words is a claim
 
-    # judge: one claim against its candidates (resemblance is pair_score, 0..1)
-    cosine_weight: float = 0.6  # pair_score = cosine_weight * cosine + overlap_weight * word overlap
-    overlap_weight: float = 0.4
-    support: float = 0.42  # the main fact: the other sentence says the same thing
-    detail: float = 0.46  # a common detail (a weekday, a city, a year) agrees: the sentences are about the same thing
-    support_elsewhere: float = 0.55  # the same, for a sentence about people and places no report names
-    specific_detail: float = 0.36  # a telling detail (a venue, a full date, a figure) agrees, at a weaker resemblance
-    conflict: float = 0.50  # a differing detail counts as a conflict
-    year_conflict: float = 0.62  # years differ between related sentences about different moments far more often
-    denial_span: int = 10  # words within which the affirmed terms must stand
-    negation_topic: float = 0.35  # resemblance needed before words a report denies, found affirmed, conflict
-    meeting_detail: float = 0.2  # two sentences about a meeting that both give, e.g., its length or place
-    meeting_topic: float = 0.5  # cosine that shows two meeting sentences are about the same talks
-    # The values a stated figure allows, as (low, high) factors, by hedge: "about six" is 5.3 to 6.7.
-    number_spread: dict = field(
-        default_factory=lambda: {
-            "": (0.95, 1.05),
-            "near": (0.88, 1.12),
-            "above": (1.0, 1.5),
-            "below": (0.67, 1.0),
-        }
-    )
-    name_prefix: int = 4  # transliterations (Darchiev / Darchiyev) share this many first letters...
-    name_min_length: int = 5  # ...are at least this long...
-    name_length_slack: int = 2  # ...and differ in length by at most this much
+    # judge: how alike two sentences are (pair score = cosine_weight * cosine + rest * idf word overlap)
+    cosine_weight: float = 0.6
+    detail: float = 0.40  # pair score from which a shared detail (a figure, a date, a place) is compared
+    conflict: float = 0.45  # pair score from which a differing detail counts as a conflict
+    negation: float = 0.45  # pair score from which a denial of what the other sentence affirms counts
+    conflict_elsewhere: float = 0.6  # the same, for a claim naming people or places no report knows
+    unknown_names: int = 2  # a claim naming this many proper nouns the corpus never uses is about something else
+    report_fact: float = 0.25  # pair score from which an anchored fact elsewhere in a report is compared
+    # The support model: logistic regression over judge.features(), fitted on the tuning half
+    # (workers/devtools/fit_support.py); a report supports the claim's main fact above the threshold.
+    support_bias: float = -6.476
+    support_weights: tuple[float, ...] = (3.889, 2.139, 0.285, 0.820, 0.318, -0.449, 1.996, 0.066, 0.831, -0.888)
+    support_probability: float = 0.38
+    figures_needed: bool = True  # a claim stating figures is supported only by a sentence giving them
+
+    # compare: when two stated figures are one value
+    exact_tolerance: float = 0.01  # unhedged figures this close (relative) are the same
+    hedged_tolerance: float = 0.12  # "about", "nearly": this close
+    above_range: float = 1.5  # "more than 40" allows up to 60
+    below_range: float = 0.67  # "less than 40" allows down to about 27
+
+    # events: which event a report and a sentence are about
+    event_slack_days: int = 3  # reports dated this close are about the same event
+    other_time_share: float = 0.5  # share of a report's dated sentences that must point elsewhere...
+    other_time_min: int = 2  # ...and at least this many, to move the report to that other time
 
     # pipeline: the corpus and the page
     candidates: int = 40  # nearest corpus sentences looked at per claim

@@ -18,13 +18,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from workers.engine import nlp
 from workers.engine.claims import claim_sentences
 from workers.engine.corpus import Report, corpus_version, load_folder
+from workers.engine.dates import When
 from workers.engine.embed import Embedder
-from workers.engine.events import Event, document_event
-from workers.engine.facts import Facts, Title, extract
+from workers.engine.events import corpus_clock, timeline
+from workers.engine.facts import Fact, Facts, extract
 from workers.engine.index import SentenceIndex
-from workers.engine.judge import Candidate, Context, MeetingFact, Source, Statement, idf_weights, judge, meeting_facts
+from workers.engine.judge import Context, Source, Statement, idf_weights, judge
 from workers.engine.params import PARAMS
 from workers.engine.segment import split_sentences
 
@@ -36,17 +38,25 @@ class Snapshot:
     reports: tuple[Report, ...]
     sources: tuple[Source, ...]
     statements: tuple[Statement, ...]
+    vectors: np.ndarray  # one row per statement
     index: SentenceIndex
     idf: dict[str, float]
-    mentions: dict[str, list[tuple[Title, Statement]]]  # person key -> titled mentions
-    known_places: frozenset[str]
-    known_names: frozenset[str]
-    meetings: tuple[tuple[MeetingFact, Statement], ...]  # when and where reports say talks took place
+    titled: dict[str, list[tuple[Fact, Statement]]]  # surname -> one titled mention per title and report
+    facts_by_kind: dict[tuple[str, str], list[tuple[Fact, int]]]  # (kind, unit) -> (fact, statement number)
+    events: tuple[When | None, ...]  # the event of each report
+    names: frozenset[str]  # every proper noun the corpus uses
+    clock: object  # the middle of the reports' dates, for datelines with no year
     version: str
 
 
-def _person_key(person: str) -> str:
-    return person[:4]
+@dataclass(frozen=True)
+class Parsed:
+    """A report's claims, read once: their text, facts and the time each is about."""
+
+    texts: tuple[str, ...]
+    facts: tuple[Facts, ...]
+    whens: tuple[When | None, ...]
+    event: When | None
 
 
 class Engine:
@@ -63,7 +73,7 @@ class Engine:
         self.build_seconds: dict[str, float] = {}
         self._base = list(reports)
         self._vectors: dict[str, np.ndarray] = {}
-        self._parsed: dict[str, list[tuple[str, Facts]]] = {}  # report text -> its claims and facts
+        self._parsed: dict[tuple, Parsed] = {}  # (report text, url, clock) -> its claims, facts and times
         self._page_vectors: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
         self._snapshot = self._build(self._base)
@@ -121,33 +131,46 @@ class Engine:
         rows = [self._vectors.get(t) if t in self._vectors else cache[t] for t in texts]
         return np.array(rows, dtype=np.float32).reshape(len(texts), Embedder.dimensions)
 
-    def _parse(self, report_text: str) -> list[tuple[str, Facts]]:
-        """A report's claims with their facts, worked out once: a sync only parses new reports."""
-        if report_text not in self._parsed:
-            self._parsed[report_text] = [(c.text, extract(c.text)) for c in claim_sentences(report_text)]
-        return self._parsed[report_text]
+    def _parse(self, report: Report, clock) -> Parsed:
+        """A report's claims with their facts and times, worked out once: a sync only parses new reports."""
+        key = (report.text, report.url, clock)
+        if key not in self._parsed:
+            claims = [c.text for c in claim_sentences(report.text)]
+            docs = nlp.parse(claims)
+            line = timeline(report.text, report.url, claims, docs, clock)
+            self._parsed[key] = Parsed(tuple(claims), tuple(extract(d) for d in docs), line.sentences, line.event)
+        return self._parsed[key]
 
     def _build(self, reports: list[Report]) -> Snapshot:
-        statements, owners = [], []
-        with self._phase("claims + facts of every report"):
-            for number, report in enumerate(reports):
-                for text, facts in self._parse(report.text):
-                    statements.append(Statement(text, facts, number))
-                    owners.append(number)
+        clock = corpus_clock([(r.text, r.url) for r in reports])
+        with self._phase("claims, facts and dates of every report"):
+            parsed = [self._parse(report, clock) for report in reports]
+        texts = [t for p in parsed for t in p.texts]
+        owners = np.array([n for n, p in enumerate(parsed) for _ in p.texts], dtype=int)
         with self._phase("embed"):
-            vectors = self._embed([s.text for s in statements], self._vectors)
-        owners_array = np.array(owners, dtype=int)
+            vectors = self._embed(texts, self._vectors)
         with self._phase("copies of one story (duplicate groups)"):
-            groups = _duplicate_groups(statements, len(reports))
-        with self._phase("report events (dated index + searches)"):
-            events = _report_events(reports, vectors, owners_array)
-        sources = tuple(Source(r.doc, r.title, groups[i], events[i]) for i, r in enumerate(reports))
-        # One mention per person, title and independent report: the judge counts reports.
-        mentions: dict[str, dict[tuple, tuple[Title, Statement]]] = defaultdict(dict)
+            groups = _duplicate_groups(texts, owners, len(reports))
+        with self._phase("report events (undated reports follow the dated ones they echo)"):
+            events = _report_events([p.event for p in parsed], vectors, owners)
+        statements = tuple(
+            Statement(text, facts, number, when or events[number])
+            for number, p in enumerate(parsed)
+            for text, facts, when in zip(p.texts, p.facts, p.whens)
+        )
+        names: list[set[str]] = [set() for _ in reports]
         for statement in statements:
-            for title in statement.facts.titles:
-                key = (title.person, title.label(), groups[statement.source])
-                mentions[_person_key(title.person)].setdefault(key, (title, statement))
+            names[statement.source] |= statement.facts.names
+        sources = tuple(Source(r.doc, r.title, groups[i], frozenset(names[i])) for i, r in enumerate(reports))
+        # One mention per person, title and independent report: the judge counts reports.
+        titled: dict[str, dict[tuple, tuple[Fact, Statement]]] = defaultdict(dict)
+        by_kind: dict[tuple[str, str], list[tuple[Fact, int]]] = defaultdict(list)
+        for number, statement in enumerate(statements):
+            for fact in statement.facts.items:
+                if fact.kind == "title":
+                    titled[fact.unit].setdefault((fact.value, groups[statement.source]), (fact, statement))
+                else:
+                    by_kind[(fact.kind, fact.unit)].append((fact, number))
         with self._phase("SentenceIndex over the corpus"):
             index = SentenceIndex(vectors)
         with self._phase("idf weights"):
@@ -155,20 +178,25 @@ class Engine:
         return Snapshot(
             reports=tuple(reports),
             sources=sources,
-            statements=tuple(statements),
+            statements=statements,
+            vectors=vectors,
             index=index,
             idf=idf,
-            mentions={person: list(found.values()) for person, found in mentions.items()},
-            known_places=frozenset(p.name for s in statements for p in s.facts.places if p.kind in ("city", "country")),
-            known_names=frozenset(n for s in statements for n in s.facts.names),
-            meetings=tuple((m, s) for s in statements for m in meeting_facts(s.facts)),
+            titled={person: list(found.values()) for person, found in titled.items()},
+            facts_by_kind=dict(by_kind),
+            events=tuple(events),
+            names=frozenset().union(*(source.names for source in sources)),
+            clock=clock,
             version=corpus_version(reports),
         )
 
     # -- annotating ---------------------------------------------------------------
 
-    def annotate(self, text: str, url: str | None = None) -> dict:
-        """Label every claim of ``text``; returns the JSON contract."""
+    def annotate(self, text: str, url: str | None = None, traces: list | None = None) -> dict:
+        """Label every claim of ``text``; returns the JSON contract.
+
+        ``traces``, when given, receives per claim what the support model saw (for fitting it).
+        """
         snap = self._snapshot
         sentences = split_sentences(text)
         claims = claim_sentences(text, sentences)
@@ -176,21 +204,28 @@ class Engine:
             self._page_vectors.clear()
         vectors = self._embed([c.text for c in claims], self._page_vectors)
         neighbours = snap.index.search(vectors, PARAMS.candidates) if claims else []
-        excluded = _own_groups(snap, neighbours, len(claims), url)
+        excluded = frozenset(_own_groups(snap, neighbours, len(claims), url))
+        docs = nlp.parse([c.text for c in claims])
+        line = timeline(text, url, [c.text for c in claims], docs, snap.clock)
+        page_event = line.event or _nearest_event(snap, neighbours, excluded)
+        claim_facts = [extract(doc) for doc in docs]
         context = Context(
-            sources=snap.sources,
-            idf=snap.idf,
-            known_places=snap.known_places,
-            known_names=snap.known_names,
-            page_event=document_event(text) or _nearest_event(snap, neighbours, excluded),
-            excluded=frozenset(excluded),
+            snap.sources,
+            snap.idf,
+            excluded,
+            snap.titled,
+            page_names=frozenset(n for f in claim_facts for n in f.names),
+            corpus_names=snap.names,
         )
         annotations = []
-        for claim, (ids, cosines) in zip(claims, neighbours):
-            facts = extract(claim.text)
-            candidates = [Candidate(snap.statements[i], float(c)) for i, c in zip(ids, cosines)]
-            mentions = [m for t in facts.titles for m in snap.mentions.get(_person_key(t.person), [])]
-            verdict = judge(claim.text, facts, candidates, context, mentions, snap.meetings)
+        for claim, facts, (ids, cosines), vector, when in zip(claims, claim_facts, neighbours, vectors, line.sentences):
+            candidates = [(snap.statements[i], float(c)) for i, c in zip(ids, cosines)]
+            trace = [] if traces is not None else None
+            verdict = judge(
+                facts, when or page_event, candidates, context, _report_facts(snap, facts, vector), trace=trace
+            )
+            if traces is not None:
+                traces.append(trace)
             annotations.append(
                 {
                     "text": claim.text,
@@ -213,12 +248,24 @@ class Engine:
         }
 
 
-def _duplicate_groups(statements: list[Statement], count: int) -> list[int]:
+def _report_facts(snap: Snapshot, facts: Facts, vector: np.ndarray) -> dict:
+    """The corpus facts of each kind the claim states, with the cosine of their sentence to the claim."""
+    found = {}
+    for fact in facts.items:
+        key = (fact.kind, fact.unit)
+        rows = snap.facts_by_kind.get(key)
+        if rows and key not in found:
+            cosines = snap.vectors[[n for _, n in rows]] @ vector
+            found[key] = [(other, snap.statements[n], float(c)) for (other, n), c in zip(rows, cosines)]
+    return found
+
+
+def _duplicate_groups(texts: list[str], owners: np.ndarray, count: int) -> list[int]:
     """Reports that share most of their sentences are one report printed twice."""
     by_text: dict[str, set[int]] = defaultdict(set)
-    sizes = Counter(s.source for s in statements)
-    for s in statements:
-        by_text[" ".join(s.text.lower().split())].add(s.source)
+    sizes = Counter(int(o) for o in owners)
+    for text, owner in zip(texts, owners):
+        by_text[" ".join(text.lower().split())].add(int(owner))
     shared: Counter = Counter()
     for owners in by_text.values():
         if 1 < len(owners) <= PARAMS.copy_max_owners:
@@ -240,11 +287,11 @@ def _duplicate_groups(statements: list[Statement], count: int) -> list[int]:
     return [root(i) for i in range(count)]
 
 
-def _report_events(reports: list[Report], vectors: np.ndarray, owners: np.ndarray) -> list[Event | None]:
+def _report_events(events: list[When | None], vectors: np.ndarray, owners: np.ndarray) -> list[When | None]:
     """Each report's event; an undated report takes the event of the dated report it echoes most."""
-    events = [document_event(r.text) for r in reports]
+    events = list(events)
     dated = [i for i, e in enumerate(events) if e is not None]
-    if not dated or len(dated) == len(reports):
+    if not dated or len(dated) == len(events):
         return events
     is_dated = np.isin(owners, dated)
     dated_rows = np.flatnonzero(is_dated)
@@ -277,14 +324,15 @@ def _own_groups(snap: Snapshot, neighbours: list, claims: int, url: str | None) 
     return {snap.sources[n].group for n in own}
 
 
-def _nearest_event(snap: Snapshot, neighbours: list, excluded: set[int]) -> Event | None:
+def _nearest_event(snap: Snapshot, neighbours: list, excluded: frozenset[int]) -> When | None:
     """An undated page is about the event of the reports it echoes most."""
     votes: Counter = Counter()
     for ids, cosines in neighbours:
         for i, c in zip(ids, cosines):
-            source = snap.sources[snap.statements[i].source]
-            if c >= PARAMS.same_event and source.event is not None and source.group not in excluded:
-                votes[source.event] += float(c)
+            statement = snap.statements[i]
+            event = snap.events[statement.source]
+            if c >= PARAMS.same_event and event is not None and snap.sources[statement.source].group not in excluded:
+                votes[event] += float(c)
     return votes.most_common(1)[0][0] if votes else None
 
 

@@ -1,0 +1,121 @@
+"""Whether two facts are about the same thing, and whether they agree.
+
+Facts of different kinds never meet; facts of one kind meet only when they are
+about the same thing (what a number counts, whose title, which outcome).
+"""
+
+from __future__ import annotations
+
+from workers.engine.facts import Fact
+from workers.engine.lexicon import lexicon
+from workers.engine.params import PARAMS
+
+
+def anchors(fact: Fact) -> frozenset[str]:
+    """The canonical words (death, revenue, meeting...) that say for sure what a fact is about."""
+    return fact.about & lexicon()["anchors"]
+
+
+def comparable(a: Fact, b: Fact) -> bool:
+    """Two facts about the same thing (same kind, unit and subject)."""
+    if a.kind != b.kind or a.unit != b.unit:
+        return False
+    if a.kind == "title":
+        return True  # same person (the unit holds the surname)
+    lex = lexicon()
+    for marker in lex["markers"]:
+        if bool(a.about & marker) != bool(b.about & marker):
+            return False
+    groups_a = {i for i, g in enumerate(lex["alternatives"]) if a.about & g}
+    groups_b = {i for i, g in enumerate(lex["alternatives"]) if b.about & g}
+    if groups_a and groups_b and not groups_a & groups_b:
+        return False
+    strong_a, strong_b = anchors(a), anchors(b)
+    if strong_a and strong_b:
+        return bool(strong_a & strong_b)
+    if a.kind == "amount":
+        if a.head and a.head == b.head:
+            return True
+        return len(a.about & b.about) >= (1 if a.unit != "count" else 2)
+    return bool(a.about & b.about)
+
+
+def _significant(value: float) -> int:
+    """Significant digits of a stated figure: 300 has 1, 297 has 3, 2.10 has 2."""
+    text = f"{value:.6g}".replace(".", "").lstrip("0")
+    return max(1, len(text.rstrip("0")))
+
+
+def _rounds_to(exact: float, rough: float) -> bool:
+    if rough == 0:
+        return exact == 0
+    digits = _significant(rough)
+    from math import floor, log10
+
+    magnitude = floor(log10(abs(rough))) - digits + 1
+    return (
+        round(exact / 10**magnitude) * 10**magnitude == rough
+        if magnitude > 0
+        else abs(round(exact, -magnitude) - rough) < 1e-9
+    )
+
+
+def same_amount(a: Fact, b: Fact) -> bool:
+    x, y = float(a.value), float(b.value)
+    if x == y:
+        return True
+    for one, other in ((a, b), (b, a)):
+        v, w = float(one.value), float(other.value)
+        if one.hedge == "above" and v <= w <= v * PARAMS.above_range:
+            return True
+        if one.hedge == "below" and v * PARAMS.below_range <= w <= v:
+            return True
+    if a.hedge == "near" or b.hedge == "near":
+        return abs(x - y) <= PARAMS.hedged_tolerance * max(abs(x), abs(y))
+    if abs(x - y) <= PARAMS.exact_tolerance * max(abs(x), abs(y)):
+        return True
+    # Rounding is not a different value: 300 vs 297, 1.5 million vs 1,480,000.
+    if _significant(x) < _significant(y) and _significant(x) <= 2 and y > 50:
+        return _rounds_to(y, x)
+    if _significant(y) < _significant(x) and _significant(y) <= 2 and x > 50:
+        return _rounds_to(x, y)
+    return False
+
+
+def same_title(a: Fact, b: Fact) -> bool:
+    """One role: the same standing (former or not), the same rank (deputy, assistant...), and one
+    role's words within the other's ('minister' and 'foreign minister', not 'prime minister')."""
+    lex = lexicon()
+    (former_a, role_a), (former_b, role_b) = a.value, b.value
+    words_a, words_b = set(role_a.split()) - {"of"}, set(role_b.split()) - {"of"}
+    if former_a != former_b or (words_a & lex["rank"]) != (words_b & lex["rank"]):
+        return False
+    return words_a <= words_b or words_b <= words_a
+
+
+def same_venue(a: Fact, b: Fact) -> bool:
+    (kind_a, owner_a), (kind_b, owner_b) = a.value, b.value
+    return kind_a == kind_b and (
+        not owner_a or not owner_b or bool(owner_a & owner_b) or any(x[:4] == y[:4] for x in owner_a for y in owner_b)
+    )
+
+
+def agrees(a: Fact, b: Fact) -> bool:
+    """Whether two comparable facts give the same value."""
+    if a.kind == "place" and a.unit == "venue":
+        return same_venue(a, b)
+    if a.kind == "place":
+        return a.value in b.value or b.value in a.value
+    if a.kind == "amount":
+        return same_amount(a, b)
+    if a.kind == "title":
+        return same_title(a, b)
+    return a.value == b.value
+
+
+def shown(fact: Fact) -> str:
+    """The words that state a fact, as the evidence shows them: a title by its role."""
+    if fact.kind == "title":
+        former, role = fact.value
+        return ("former " if former else "") + role
+    return fact.text
