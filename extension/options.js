@@ -107,4 +107,6 @@ async function testConnection() {
 
 $("#form").addEventListener("submit", save);
 $("#test").addEventListener("click", testConnection);
+$("#change-shortcut").addEventListener("click", () => globalThis.CORROBORATE_SHORTCUT.openSettings());
+globalThis.CORROBORATE_SHORTCUT.show($("#shortcut"), "checks the page you are reading, as the toolbar button does.");
 load();

@@ -87,6 +87,7 @@ async function main() {
     tabUrl = tab ? tab.url || "" : "";
   }
   $("#options").addEventListener("click", () => chrome.runtime.openOptionsPage());
+  globalThis.CORROBORATE_SHORTCUT.show($("#shortcut"), "checks the page, no click needed.");
   if (tabId === null) {
     showError("No tab to check.");
     return;

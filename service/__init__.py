@@ -47,7 +47,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app; ``config`` overrides what the environment says (tests use it)."""
     from flask_cors import CORS
 
-    from service import annotations, auth, documents, errors, health, limits, openapi
+    from service import annotations, auth, documents, errors, health, limits, metrics, openapi
     from service.db import init_app as init_redis
 
     app = Flask(__name__)
@@ -56,6 +56,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False
 
     init_redis(app)
+    metrics.init_app(app)  # first: it times every request, refused ones too
 
     CORS(
         app,

@@ -39,9 +39,10 @@ from corroborate_ext import (
     free_port,
     get_json,
     huge_article_html,
+    launch_with_extension,
     seed_article_html,
 )
-from corroborate_testing import CHROMIUM_ARGS, clean_database
+from corroborate_testing import clean_database
 
 
 def _stop(processes: list[subprocess.Popen]) -> None:
@@ -254,28 +255,22 @@ def site():
 
 
 @pytest.fixture(scope="session")
-def browser(tmp_path_factory):
+def playwright():
+    """One Playwright for the session (its sync API allows one at a time); it drives Debian's Chromium."""
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} is missing (apt-get install -y chromium, or `make install`)")
     sync_api = pytest.importorskip("playwright.sync_api")
-    user_data = tmp_path_factory.mktemp("chromium-profile")
     with sync_api.sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(
-            str(user_data),
-            executable_path=CHROMIUM,
-            headless=True,
-            viewport={"width": 1100, "height": 760},
-            args=[
-                *CHROMIUM_ARGS,
-                "--enable-unsafe-extension-debugging",
-                f"--disable-extensions-except={EXTENSION}",
-                f"--load-extension={EXTENSION}",
-            ],
-        )
-        try:
-            yield Browser(context)
-        finally:
-            context.close()
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright, tmp_path_factory):
+    context = launch_with_extension(playwright, EXTENSION, tmp_path_factory.mktemp("chromium-profile"))
+    try:
+        yield Browser(context)
+    finally:
+        context.close()
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from corroborate_testing import free_port, test_redis_url
+from corroborate_testing import CHROMIUM_ARGS, free_port, test_redis_url
 
 __all__ = ["free_port"]  # the tests import it from here
 
@@ -145,6 +145,22 @@ def emoji_article_html() -> str:
 </body>
 </html>
 """
+
+
+def launch_with_extension(playwright, extension: Path, user_data: Path):
+    """Debian's Chromium with the unpacked extension at ``extension`` (and no other) loaded."""
+    return playwright.chromium.launch_persistent_context(
+        str(user_data),
+        executable_path=CHROMIUM,
+        headless=True,
+        viewport={"width": 1100, "height": 760},
+        args=[
+            *CHROMIUM_ARGS,
+            "--enable-unsafe-extension-debugging",
+            f"--disable-extensions-except={extension}",
+            f"--load-extension={extension}",
+        ],
+    )
 
 
 class Browser:

@@ -375,8 +375,51 @@ def test_progress_while_queued_then_marks(browser, api, site, page, paused_worke
         assert not popup.is_visible("#progress") and popup.is_visible("#counts")
     finally:
         popup.close()
-    n = len(marks_by_index(page))
-    assert n > 15 and browser.badge(tab) == str(n)
+    marks = marks_by_index(page)
+    assert len(marks) > 15
+    conflicts = sum(m["label"] in ("contradicted", "mixed") for m in marks.values())
+    assert conflicts >= 1  # planted: four hours here, six hours in 004
+    assert browser.badge(tab) == str(conflicts)  # the badge counts conflicts, not claims
+    title = browser.worker.evaluate("(t) => chrome.action.getTitle({tabId: t})", tab)
+    assert f"{conflicts} of {len(marks)} claims in conflict with other reports" in title
+
+
+# ---------------------------------------------------------------- keyboard shortcut
+
+
+def test_keyboard_shortcut_checks_the_page_and_is_shown_in_popup_and_options(browser, api, site, page):
+    commands = browser.worker.evaluate("() => chrome.commands.getAll()")
+    check = next(c for c in commands if c["name"] == "check-page")
+    assert check["shortcut"] == "Alt+Shift+K" and check["description"] == "Check claims on this page"
+
+    # What the browser does on the key: the command's listener, with the tab (the key grants activeTab,
+    # which the click on the toolbar button stands in for here: headless Chromium has no browser UI to press keys in).
+    browser.goto(page, f"{site}/seed-002.html")
+    browser.settings(apiUrl=api)
+    tab = browser.tab_id(page)
+    browser.click_action(page)
+    state = browser.worker.evaluate("(t) => onCommand('check-page', {id: t})", tab)
+    assert state["status"] == "finished", state
+    assert len(marks_by_index(page)) == len(state["claims"]) > 15
+    c = state["counts"]
+    assert browser.badge(tab) == str(c["contradicted"] + c["mixed"])
+    assert browser.worker.evaluate("(t) => onCommand('something-else', {id: t})", tab) is None
+
+    popup = browser.popup(page)
+    try:
+        popup.wait_for_selector("#shortcut kbd")
+        assert popup.text_content("#shortcut kbd") == "Alt+Shift+K"
+        assert "checks the page" in popup.text_content("#shortcut")
+    finally:
+        popup.close()
+    options = browser.context.new_page()
+    try:
+        options.goto(f"chrome-extension://{browser.extension_id}/options.html")
+        options.wait_for_selector("#shortcut kbd")
+        assert options.text_content("#shortcut kbd") == "Alt+Shift+K"
+        assert options.is_visible("#change-shortcut")
+    finally:
+        options.close()
 
 
 def test_options_save_settings_and_test_the_connection(browser, api):

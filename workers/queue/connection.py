@@ -21,6 +21,7 @@ from rq.serializers import JSONSerializer
 from rq.worker import Worker
 
 from workers import config
+from workers.queue import metrics
 from workers.queue.cache import cache_key, cached_result, pending_key
 
 QUEUE_NAME = "corroborate"
@@ -85,7 +86,7 @@ def enqueue_annotation(
     """Queue one page for ``workers.queue.jobs.annotate_page``; returns the job (its id is the API's id)."""
     queue = annotation_queue(connection, queue_name)
     settings = config.settings()
-    return queue.enqueue(
+    job = queue.enqueue(
         JOB_FUNCTION,
         kwargs={"text": text, "url": url, "title": title},
         job_id=new_job_id(),
@@ -95,6 +96,8 @@ def enqueue_annotation(
         retry=Retry(max=RETRIES),
         description="annotate " + (url or title or f"{len(text)} characters"),
     )
+    metrics.job_event(connection, "queued")
+    return job
 
 
 @dataclass(frozen=True)
@@ -162,6 +165,7 @@ def submit_annotation(
     key = cache_key(corpus, corpus_version, text)
     hit = cached_result(connection, key)
     if hit is not None and isinstance(hit.get("result"), dict):
+        metrics.cache_hit(connection)
         return JobState(hit.get("id") or new_job_id(), "finished", result=hit["result"]), True
     pending = pending_key(key)
     waiting_for = connection.get(pending)

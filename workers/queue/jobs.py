@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from typing import Any
 
 from redis import Redis
 
 from workers import config
+from workers.queue import metrics
 from workers.queue.cache import cache_key, cache_version, store_result
 from workers.queue.connection import connect
 from workers.queue.store import CorpusStore
@@ -76,6 +78,18 @@ def annotate_page(text: str, url: str | None = None, title: str | None = None) -
     engine = load()
     job = get_current_job()
     connection = job.connection if job is not None else connect(timeout=None)
+    started = time.monotonic()
+    metrics.job_event(connection, "started")
+    try:
+        result = _annotate(engine, connection, job, text, url)
+    except BaseException:
+        metrics.job_event(connection, "failed")
+        raise
+    metrics.job_event(connection, "finished", seconds=time.monotonic() - started)
+    return result
+
+
+def _annotate(engine, connection: Redis, job, text: str, url: str | None) -> dict[str, Any]:
     version = sync(connection)
     result = engine.annotate(text, url=url)
     store = CorpusStore(connection, _corpus)
