@@ -70,7 +70,7 @@ lint-extension:
 # The extension as the stores take it, in dist/: corroborate-<version>-chrome.zip (Chrome Web Store)
 # and corroborate-<version>-firefox.zip (web-ext build, lint clean); the version is pyproject.toml's.
 package: $(VENV)
-	$(BIN)/python tools/package_extension.py --out dist
+	$(BIN)/python -m workers.devtools.package_extension --out dist
 
 clean:
 	rm -rf $(VENV) .run .pytest_cache dist

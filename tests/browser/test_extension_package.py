@@ -22,7 +22,7 @@ def packages(tmp_path_factory, npx):
         pytest.skip("npx (Node.js) is needed for web-ext")
     out = tmp_path_factory.mktemp("dist")
     proc = subprocess.run(
-        [sys.executable, str(ROOT / "tools" / "package_extension.py"), "--out", str(out)],
+        [sys.executable, "-m", "workers.devtools.package_extension", "--out", str(out)],
         cwd=ROOT,
         capture_output=True,
         text=True,

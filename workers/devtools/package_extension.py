@@ -10,7 +10,7 @@ warnings: Chromium's without ``background.scripts`` and ``browser_specific_setti
 Firefox's without ``background.service_worker``. Both are built from a staged copy, so
 extension/ itself is never changed except for its version.
 
-    python tools/package_extension.py [--out dist] [--no-firefox]
+    python -m workers.devtools.package_extension [--out dist] [--no-firefox]
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import tomllib
 import zipfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXTENSION = ROOT / "extension"
 # A fixed time for every zip entry: the same sources give the same bytes.
 ZIP_TIME = (2025, 1, 1, 0, 0, 0)
