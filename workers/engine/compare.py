@@ -23,19 +23,29 @@ def comparable(a: Fact, b: Fact) -> bool:
     if a.kind == "title":
         return True  # same person (the unit holds the surname)
     lex = lexicon()
+    own_a, own_b = (a.own or a.about), (b.own or b.about)
     for marker in lex["markers"]:
-        if bool(a.about & marker) != bool(b.about & marker):
-            return False
-    groups_a = {i for i, g in enumerate(lex["alternatives"]) if a.about & g}
-    groups_b = {i for i, g in enumerate(lex["alternatives"]) if b.about & g}
+        if bool(own_a & marker) != bool(own_b & marker):
+            return False  # a forecast is not the result, a shootout is not the match
+    groups_a = {i for i, g in enumerate(lex["alternatives"]) if own_a & g}
+    groups_b = {i for i, g in enumerate(lex["alternatives"]) if own_b & g}
     if groups_a and groups_b and not groups_a & groups_b:
-        return False
+        return False  # a quarter is not a year
+    if a.kind == "amount" and a.head and b.head:
+        if a.head == b.head:
+            return True
+        if a.head in lex["anchors"] and b.head in lex["anchors"]:
+            return False  # the injured are not the dead
+    if a.kind == "agent":
+        # The same act on the same thing: sides named on both ("the Russian delegation") must match.
+        sides_a, sides_b = {w for w in a.about if w[0] == "@"}, {w for w in b.about if w[0] == "@"}
+        if sides_a and sides_b and not sides_a & sides_b:
+            return False
+        return len((a.about - sides_a) & (b.about - sides_b)) >= (PARAMS.quote_overlap if a.unit == "say" else 1)
     strong_a, strong_b = anchors(a), anchors(b)
     if strong_a and strong_b:
         return bool(strong_a & strong_b)
     if a.kind == "amount":
-        if a.head and a.head == b.head:
-            return True
         return len(a.about & b.about) >= (1 if a.unit != "count" else 2)
     return bool(a.about & b.about)
 
@@ -61,6 +71,8 @@ def _rounds_to(exact: float, rough: float) -> bool:
 
 
 def same_amount(a: Fact, b: Fact) -> bool:
+    if isinstance(a.value, tuple) or isinstance(b.value, tuple):
+        return _same_range(a.value, b.value)
     x, y = float(a.value), float(b.value)
     if x == y:
         return True
@@ -82,6 +94,16 @@ def same_amount(a: Fact, b: Fact) -> bool:
     return False
 
 
+def _same_range(a, b) -> bool:
+    """A range is the same range, or contains the single figure given on the other side."""
+    (a_low, a_high) = a if isinstance(a, tuple) else (a, a)
+    (b_low, b_high) = b if isinstance(b, tuple) else (b, b)
+    close = lambda x, y: abs(x - y) <= PARAMS.exact_tolerance * max(abs(x), abs(y))  # noqa: E731
+    if isinstance(a, tuple) and isinstance(b, tuple):
+        return close(a_low, b_low) and close(a_high, b_high)
+    return a_low <= b_high * (1 + PARAMS.exact_tolerance) and b_low <= a_high * (1 + PARAMS.exact_tolerance)
+
+
 def same_title(a: Fact, b: Fact) -> bool:
     """One role: the same standing (former or not), the same rank (deputy, assistant...), and one
     role's words within the other's ('minister' and 'foreign minister', not 'prime minister')."""
@@ -100,8 +122,22 @@ def same_venue(a: Fact, b: Fact) -> bool:
     )
 
 
+def same_person(a: str, b: str) -> bool:
+    """One surname, allowing one letter's difference in long ones (Darchiev / Darchiyev)."""
+    if a == b:
+        return True
+    if min(len(a), len(b)) < PARAMS.name_min_length or abs(len(a) - len(b)) > 1:
+        return False
+    shorter, longer = sorted((a, b), key=len)
+    return any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer))) or (
+        len(a) == len(b) and sum(x != y for x, y in zip(a, b)) == 1
+    )
+
+
 def agrees(a: Fact, b: Fact) -> bool:
     """Whether two comparable facts give the same value."""
+    if a.kind == "agent":
+        return same_person(a.value, b.value)
     if a.kind == "place" and a.unit == "venue":
         return same_venue(a, b)
     if a.kind == "place":

@@ -78,6 +78,7 @@ CONTINUATION = re.compile(
     + r"))\b"
 )
 LATER_ROUND_DAYS = 92  # how long after that month a later round is looked for
+COPYRIGHT = re.compile(r"(?:\(c\)|©|copyright)\s*((?:19|20)\d\d)\b", re.IGNORECASE)
 HEAD_LINES = 6  # metadata (bylines, dates, datelines) stands in the first lines of a report
 HEAD_LINE_LENGTH = 160
 
@@ -120,6 +121,10 @@ def publication_date(text: str, url: str | None, clock: dt.date | None = None) -
         match = DATELINE.match(line)
         if match and clock:
             month, day = MONTHS[match.group("month").lower()], int(match.group("day"))
+            # A wire story's copyright line ("(c) 2024 Wire Services") gives the year its dateline leaves out.
+            copyright_year = COPYRIGHT.search(text)
+            if copyright_year:
+                return _date(int(copyright_year.group(1)), month, day)
             readings = [d for d in (_date(clock.year, month, day), _date(clock.year - 1, month, day)) if d]
             return min(readings, key=lambda d: abs((d - clock).days)) if readings else None
     return dates.publication_date(text, None)
@@ -162,8 +167,24 @@ def timeline(text: str, url: str | None, sentences: list[str], docs: list, clock
             (year, month), _ = months.most_common(1)[0]
             in_month = [a for a in elsewhere if (a.start.year, a.start.month) == (year, month)]
             event = Counter(in_month).most_common(1)[0][0]
-    return Timeline(event, reference, tuple(a or event for a in anchors))
+    # A sentence's own anchor counts when it points elsewhere; "in 2025" in a report of 14 March 2025
+    # says nothing more precise than the report's own date.
+    own = [a if a and not (event and a.overlaps(event) and _wider(a, event)) else None for a in anchors]
+    return Timeline(event, reference, tuple(a or event for a in own))
+
+
+def _wider(a: When, b: When) -> bool:
+    return (a.end - a.start) > (b.end - b.start)
 
 
 def same_event(a: When | None, b: When | None, slack_days: int) -> bool:
-    return a is None or b is None or a.overlaps(b, slack_days)
+    """Whether two times may be one event: unknown is never ruled out; the slack is for days
+    reported a little differently, not for periods ("after February") that already say enough."""
+    if a is None or b is None:
+        return True
+    short = _fine_day(a) and _fine_day(b)
+    return a.overlaps(b, slack_days if short else 0)
+
+
+def _fine_day(when: When) -> bool:
+    return (when.end - when.start).days <= 7

@@ -27,6 +27,7 @@ class Fact:
     text: str  # the words of the sentence it came from, shown as evidence
     hedge: str = ""  # amounts: "", "near", "above", "below"
     head: str = ""  # the word it counts or measures ("passenger", "injury"), when the parse says
+    own: frozenset[str] = frozenset()  # amounts: the words of its own phrase ("quarterly revenue", "consensus")
 
 
 @dataclass(frozen=True)
@@ -118,60 +119,70 @@ def _hedge(before: str) -> str:
     return ""
 
 
-def _about(token, skip: set[int]) -> set[str]:
-    """Canonical content words around a number: the noun it counts, the verb that governs it,
-    and that verb's subject and object."""
+def _about(token, skip: set[int]) -> tuple[set[str], set[str]]:
+    """Canonical content words around a number: its own phrase (the noun it counts, what that is
+    of, "from" a previous value), then also the verb that governs it and that verb's subject and object."""
     lex = lexicon()
-    words: set[str] = set()
+    own: set[str] = set()
+    wide: set[str] = set()
 
-    def add(t) -> None:
+    def add(t, into: set[str]) -> None:
         if t.i in skip or t.like_num or t.pos_ in ("PUNCT", "DET", "ADP", "CCONJ", "PRON", "AUX", "NUM"):
             return
-        lemma = (t.lemma_ or t.text).lower()
-        words.add(canonical(lemma))
-        words.add(canonical(t.text.lower()))
+        into.add(canonical((t.lemma_ or t.text).lower()))
+        into.add(canonical(t.text.lower()))
 
     for child in token.children:
         if child.dep_ in ("amod", "compound", "nmod") and child.i not in skip:
-            add(child)
+            add(child, own)
     node, steps = token, 0
     while steps < 4:
         head = node.head
         if head is node:
             break
-        add(head)
-        # "four hours of talks", "revenue of $41bn": what the measure is of.
-        for prep in head.children:
-            if prep.lower_ == "of" and prep.i not in skip:
-                for pobj in prep.children:
-                    if pobj.dep_ == "pobj" and pobj.i not in skip:
-                        add(pobj)
-        for child in head.children:
-            if child.dep_ in ("amod", "compound", "nmod", "poss") and child.i not in skip:
-                add(child)
+        # "up from 46 million", "from $32.2 billion": the value it was before.
+        if head.lower_ == "from" and head.dep_ == "prep":
+            own.add("previous")
         if head.pos_ in ("VERB", "AUX") or (head.pos_ == "ADJ" and head.dep_ == "ROOT"):
+            # The verb and who did it mark the figure ("analysts expected $8.15bn" is an estimate);
+            # its other arguments only say what it is about ("beat the consensus").
+            add(head, own)
             for child in head.children:
                 if (
                     child.dep_ in ("nsubj", "nsubjpass", "dobj", "attr", "acomp", "agent")
                     and child.i not in skip
                     and child is not node
                 ):
-                    add(child)
+                    into = own if child.dep_ in ("nsubj", "nsubjpass", "agent") else wide
+                    add(child, into)
                     for grand in child.children:
                         if grand.dep_ in ("compound", "amod", "prep") and grand.i not in skip:
-                            add(grand)
+                            add(grand, into if grand.dep_ != "prep" else wide)
                             for pobj in grand.children:
                                 if pobj.dep_ == "pobj":
-                                    add(pobj)
+                                    add(pobj, wide)
             break
+        add(head, own)
+        # "four hours of talks", "revenue of $41bn": what the measure is of.
+        for prep in head.children:
+            if prep.lower_ == "of" and prep.i not in skip:
+                for pobj in prep.children:
+                    if pobj.dep_ == "pobj" and pobj.i not in skip:
+                        add(pobj, own)
+        for child in head.children:
+            if child.dep_ in ("amod", "compound", "nmod", "poss") and child.i not in skip:
+                add(child, own)
         node, steps = head, steps + 1
     # The words just after a bare number ("12,000 injured", "40 dead") say what it counts.
     doc = token.doc
     for t in doc[token.i + 1 : min(len(doc), token.i + 3)]:
         if t.pos_ in ("ADJ", "VERB", "NOUN") and t.i not in skip:
-            add(t)
+            add(t, own)
             break
-    return {w for w in words if w not in lex["generic"] and len(w) > 1 and not any(c.isdigit() for c in w)}
+    keep = lambda words: {
+        w for w in words if w not in lex["generic"] and len(w) > 1 and not any(c.isdigit() for c in w)
+    }  # noqa: E731
+    return keep(own), keep(own | wide)
 
 
 UNIT_WORDS = {
@@ -220,8 +231,10 @@ def _counted(token, span) -> str:
         ):
             node = head
             continue
-        if head.pos_ in ("NOUN", "PROPN", "VERB", "ADJ"):
+        if head.pos_ in ("NOUN", "PROPN", "ADJ") or canonical(word) in lex["anchors"]:
             return canonical(word)
+        if head.pos_ == "VERB":
+            return ""  # "rose 5%": a verb says what happened, not what is counted
         node = head
     for t in token.doc[span.end : span.end + 2]:
         if t.pos_ in ("NOUN", "ADJ", "VERB") and t.lower_.rstrip("s") not in lex["hours"]:
@@ -287,14 +300,15 @@ def amounts(doc, skip: set[int]) -> list[Fact]:
         value = parse_value(re.sub(r"(\d)(bn|m|k|mn|tn)\b", r"\1 \2", text, flags=re.I))
         if value is None:
             continue
-        head = max(span, key=lambda t: t.like_num)
         number_tokens = [t for t in span if t.like_num]
         anchor = number_tokens[-1] if number_tokens else span.root
         after = [t.text for t in doc[span.end : span.end + 2]]
+        if span.end + 2 < len(doc) and doc[span.end + 2].lower_ in ("ago", "earlier", "before", "later"):
+            after = []  # "46 million a year ago": the time words date the figure, they are not its unit
         unit, factor = _unit_of(text, after)
         # "$2.10 a share": the unit of the number is per share.
         tail = " ".join(after).lower()
-        about = _about(anchor, {t.i for t in span})
+        own, about = _about(anchor, {t.i for t in span})
         about |= {
             canonical(t.lemma_ or t.text)
             for t in span
@@ -304,14 +318,61 @@ def amounts(doc, skip: set[int]) -> list[Fact]:
             and t.lower_.rstrip("s") not in lex["hours"]
         }
         if unit not in ("count",) and re.match(r"^(a|per) share", tail):
-            about = about | {"eps"}
+            about, own = about | {"eps"}, own | {"eps"}
         before = doc[max(0, span.start - 4) : span.start].text + " " + text
+        amount = value * factor
+        low_high = RANGE.fullmatch(text)
+        if low_high:  # "$9.1 billion to $9.4 billion": one fact, a range
+            low, high = (parse_value(_scaled(part)) for part in low_high.group(1, 2))
+            scale = _scale_of(low_high.group(2))
+            if low is not None and high is not None:
+                amount = (low * (scale if low < scale else 1) * factor, high * factor)
         facts.append(
-            Fact("amount", unit, frozenset(about), value * factor, text, _hedge(before), _counted(anchor, span))
+            Fact("amount", unit, frozenset(about), amount, text, _hedge(before), _counted(anchor, span), frozenset(own))
         )
         used.update(t.i for t in span)
-        del head
-    return facts
+    return _join_ranges(doc, facts)
+
+
+RANGE = re.compile(r"(?:between\s+)?(\D*\d.*?)\s*(?:to|and|-|–)\s*(\D*\d.*)", re.IGNORECASE)
+
+
+def _scaled(text: str) -> str:
+    return re.sub(r"(\d)(bn|m|k|mn|tn)\b", r"\1 \2", text, flags=re.I)
+
+
+def _scale_of(text: str) -> float:
+    """The scale word of the upper end of a range ("$9.4 billion"), which the lower end shares."""
+    words = re.findall(r"[a-z]+", _scaled(text).lower())
+    return next((lexicon()["scales"][w] for w in words if w in lexicon()["scales"]), 1.0)
+
+
+def _join_ranges(doc, facts: list[Fact]) -> list[Fact]:
+    """Two figures joined by "to" or "and" ("between $33.0 billion and $33.5 billion") are one range."""
+    joined: list[Fact] = []
+    for fact in facts:
+        previous = joined[-1] if joined else None
+        if (
+            previous
+            and previous.unit == fact.unit
+            and not isinstance(previous.value, tuple)
+            and not isinstance(fact.value, tuple)
+        ):
+            between = doc.text[doc.text.find(previous.text) + len(previous.text) : doc.text.find(fact.text)]
+            if re.fullmatch(r"\s*(to|and|-|–)\s*", between) and previous.value < fact.value:
+                joined[-1] = Fact(
+                    "amount",
+                    fact.unit,
+                    previous.about | fact.about,
+                    (previous.value, fact.value),
+                    f"{previous.text}{between}{fact.text}",
+                    previous.hedge,
+                    previous.head or fact.head,
+                    previous.own | fact.own,
+                )
+                continue
+        joined.append(fact)
+    return joined
 
 
 def scores(doc) -> list[Fact]:
@@ -337,7 +398,7 @@ def ordinals(doc) -> list[Fact]:
         if not found:
             continue
         noun = token.head if token.head.pos_ in ("NOUN", "PROPN") else token
-        about = {canonical(noun.lemma_ or noun.text)} | _about(noun, {token.i})
+        about = {canonical(noun.lemma_ or noun.text)} | _about(noun, {token.i})[1]
         facts.append(
             Fact(
                 "ordinal",
@@ -530,6 +591,13 @@ def polarity(doc) -> tuple[list[Fact], bool]:
         if any(c.dep_ == "neg" for c in token.children):
             sign = -sign
         facts.append(Fact("polarity", f"outcome:{pair[0]}", frozenset(about - lex["generic"]), sign, token.text))
+    text = doc.text.lower()
+    for phrase in lex["negative_verbs"]:
+        if phrase in text:
+            verb = next((t for t in doc if t.lower_ == phrase.split()[0]), None)
+            if verb is not None:
+                keys |= {canonical(t.lemma_ or t.text) for t in verb.subtree if t.pos_ in ("NOUN", "PROPN")}
+                denied |= keys
     return facts, frozenset(denied), frozenset(keys)
 
 
@@ -567,7 +635,14 @@ def dates(doc) -> list[Fact]:
         if ent.label_ != "DATE":
             continue
         low = ent.text.lower()
-        about = frozenset(_about(ent.root, {t.i for t in ent}))
+        # What a date is the date of: the words it hangs on, and the words just before it
+        # ("the invasion of Ukraine in 2022"), which a parse of a long sentence often misplaces.
+        before = {
+            canonical(t.lemma_ or t.text)
+            for t in doc[max(0, ent.start - 3) : ent.start]
+            if t.pos_ in ("NOUN", "PROPN", "VERB") and not t.is_stop
+        }
+        about = frozenset(_about(ent.root, {t.i for t in ent})[1] | before)
         found = DAY_OF_MONTH.search(ent.text)
         if found:
             month = (found.group(1) or found.group(4)).lower()[:3]
@@ -605,12 +680,12 @@ def places(doc) -> list[Fact]:
                 and t.ent_type_ in ("GPE", "NORP", "ORG", "FAC", "PERSON")
                 or t.text[:1].isupper()
             ]
-            value = (obj.lower_, frozenset(w.rstrip("'’s") for w in owner))
+            value = (obj.lower_, frozenset(re.sub(r"['’]s$|\.", "", w) for w in owner) - {""})
             facts.append(
                 Fact(
                     "place",
                     "venue",
-                    frozenset(_about(token.head, {t.i for t in words}) | {canonical(token.head.lemma_)})
+                    frozenset(_about(token.head, {t.i for t in words})[1] | {canonical(token.head.lemma_)})
                     - lex["generic"],
                     value,
                     text,
@@ -619,10 +694,42 @@ def places(doc) -> list[Fact]:
         elif obj.ent_type_ in ("GPE", "LOC", "FAC") and obj.pos_ == "PROPN":
             name = " ".join(t.lower_ for t in words if t.ent_type_ in ("GPE", "LOC", "FAC") and t.lower_ != "the")
             about = (
-                frozenset(_about(token.head, {t.i for t in words}) | {canonical(token.head.lemma_ or token.head.text)})
+                frozenset(
+                    _about(token.head, {t.i for t in words})[1] | {canonical(token.head.lemma_ or token.head.text)}
+                )
                 - lex["generic"]
             )
             facts.append(Fact("place", "named", about, name, text))
+    return facts
+
+
+def agents(doc) -> list[Fact]:
+    """Who did what: 'Coulter led the U.S. side', 'the penalty was scored by Mensah', 'Okafor said
+    the company would keep costs down'. The act is the verb (folded by the lexicon: led = headed),
+    what it is about is its object, the value is the person's surname."""
+    lex = lexicon()
+    facts = []
+    for verb in doc:
+        if verb.pos_ != "VERB":
+            continue
+        doers = [c for c in verb.children if c.dep_ == "nsubj"]
+        doers += [p for c in verb.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
+        person = next((d for d in doers if d.pos_ == "PROPN" and d.ent_type_ not in ("GPE", "NORP", "LOC")), None)
+        if person is None:
+            continue
+        act = canonical(verb.lemma_ or verb.text)
+        spoken = act in lex["speech_verbs"]
+        objects = [c for c in verb.children if c.dep_ in (("ccomp", "dobj") if spoken else ("dobj", "nsubjpass"))]
+        about = set()
+        for obj in objects:
+            for t in obj.subtree:
+                if t.pos_ in ("NOUN", "PROPN", "ADJ", "VERB") and not t.is_stop and t is not person:
+                    word = canonical(t.lemma_ or t.text)
+                    about.add("@" + word if t.ent_type_ in ("GPE", "NORP") else word)
+        about -= lex["generic"]
+        if about:
+            surname = re.sub(r"['’]s?$", "", person.text.lower())
+            facts.append(Fact("agent", "say" if spoken else act, frozenset(about), surname, person.text))
     return facts
 
 
@@ -637,7 +744,16 @@ def extract(doc) -> Facts:
             skip.update(t.i for t in span)
     title_facts = titles(doc)
     outcome_facts, denied, keys = polarity(doc)
-    items = amounts(doc, skip) + score_facts + ordinals(doc) + title_facts + outcome_facts + dates(doc) + places(doc)
+    items = (
+        amounts(doc, skip)
+        + score_facts
+        + ordinals(doc)
+        + title_facts
+        + outcome_facts
+        + dates(doc)
+        + places(doc)
+        + agents(doc)
+    )
     names = frozenset(canonical(t.lemma_ or t.text) for t in doc if t.pos_ == "PROPN" and len(t.text) > 1)
     terms = frozenset(canonical(t.lemma_ or t.text) for t in doc if t.is_alpha and not t.is_stop and len(t.text) > 2)
     # A figure is a telling word of its own: '212', '06:55', '€10,000'.

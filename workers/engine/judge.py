@@ -158,11 +158,18 @@ def judge(
 
     for statement, cosine in candidates:
         source = sources[statement.source]
-        if source.group in excluded or not same_event(claim_when, statement.when, params.event_slack_days):
+        if source.group in excluded:
+            continue
+        # Another event's report is no evidence, unless it says the very same thing with another
+        # date ("annexed Crimea in 2014"): then the date it gives is what differs.
+        other_time = not same_event(claim_when, statement.when, params.event_slack_days)
+        if other_time and cosine < params.same_statement:
             continue
         score = pair_score(cosine, claim, statement.facts, idf, params)
         agreeing, differing = [], []
         for n, mine in enumerate(claim.items):
+            if other_time and mine.kind != "date":
+                continue
             if mine.kind == "title":
                 continue  # titles are facts of the whole report: compared below
             for theirs in statement.facts.items:
@@ -172,6 +179,12 @@ def judge(
                     elif not named_elsewhere(mine, theirs, source, context):
                         differing.append((n, mine, theirs))
         evidence = lambda values=None: Evidence(source.doc, source.title, statement.text, score, values)  # noqa: E731
+        if other_time:
+            for n, _, _ in agreeing:
+                record(("fact", n), source.group, True, evidence())
+            for n, mine, theirs in differing:
+                record(("fact", n), source.group, False, evidence({"page": shown(mine), "report": shown(theirs)}))
+            continue
         if denies(claim, statement.facts) and score >= params.negation:
             values = {
                 "page": "not" if claim.negated else "affirmed",

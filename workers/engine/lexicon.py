@@ -39,6 +39,8 @@ def lexicon() -> dict:
         "rank": frozenset(data["titles"]["rank"]),
         "outcome": outcome,
         "negation": frozenset(data["negation"]["words"]),
+        "speech_verbs": frozenset(data["speech"]["verbs"]),
+        "negative_verbs": tuple(data["negation"]["verbs"]),
     }
 
 

@@ -22,6 +22,7 @@ class Params:
     negation: float = 0.45  # pair score from which a denial of what the other sentence affirms counts
     conflict_elsewhere: float = 0.6  # the same, for a claim naming people or places no report knows
     unknown_names: int = 2  # a claim naming this many proper nouns the corpus never uses is about something else
+    same_statement: float = 0.7  # cosine at which a sentence dated to another time is the same statement
     report_fact: float = 0.25  # pair score from which an anchored fact elsewhere in a report is compared
     # The support model: logistic regression over judge.features(), fitted on the tuning half
     # (workers/devtools/fit_support.py); a report supports the claim's main fact above the threshold.
@@ -35,6 +36,8 @@ class Params:
     hedged_tolerance: float = 0.12  # "about", "nearly": this close
     above_range: float = 1.5  # "more than 40" allows up to 60
     below_range: float = 0.67  # "less than 40" allows down to about 27
+    quote_overlap: int = 3  # words two statements must share to be the same statement
+    name_min_length: int = 6  # surnames this long may differ by one letter (transliterations)
 
     # events: which event a report and a sentence are about
     event_slack_days: int = 3  # reports dated this close are about the same event
