@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from redis import Redis
@@ -18,14 +19,19 @@ from rq.command import send_stop_job_command
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 from rq.serializers import JSONSerializer
-from rq.worker import Worker
+from rq.utils import utcparse
+from rq.worker_registration import WORKERS_BY_QUEUE_KEY
 
 from workers import config
 from workers.queue.cache import cache_key, cached_result, pending_key
 
 QUEUE_NAME = "corroborate"
 JOB_FUNCTION = "workers.queue.jobs.annotate_page"
-RETRIES = 2  # extra attempts after a transient failure (lost Redis, killed work horse)
+RETRIES = 2  # extra attempts after a transient failure (lost Redis, killed work horse or worker)
+BUSY_HEARTBEAT = 2  # seconds between a busy worker's heartbeats (RQ's job_monitoring_interval)
+IDLE_HEARTBEAT = 5  # seconds between an idle worker's heartbeats
+JOB_GRACE = 6  # a job whose worker missed its heartbeats this long is abandoned, and retried
+ALIVE_WITHIN = 15  # a worker with no heartbeat for this long is not counted as alive
 
 # Jobs travel as JSON, not pickle: any worker on any machine can read them and
 # nothing in Redis can make a worker run arbitrary code.
@@ -67,8 +73,26 @@ def annotation_queue(connection: Redis, name: str = QUEUE_NAME) -> Queue:
 
 
 def worker_count(connection: Redis, name: str = QUEUE_NAME) -> int:
-    """Live workers taking pages from the queue."""
-    return Worker.count(connection=connection, queue=annotation_queue(connection, name))
+    """Workers taking pages from the queue whose last heartbeat is recent. Reads only: changes nothing."""
+    keys = sorted(connection.smembers(WORKERS_BY_QUEUE_KEY % name))
+    if not keys:
+        return 0
+    with connection.pipeline(transaction=False) as pipe:
+        for key in keys:
+            pipe.hget(key, "last_heartbeat")
+        beats = pipe.execute()
+    cutoff = utcnow() - timedelta(seconds=ALIVE_WITHIN)
+    alive = 0
+    for beat in beats:
+        try:
+            alive += beat is not None and utcparse(beat.decode()) >= cutoff
+        except ValueError:
+            continue
+    return alive
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
 
 
 def new_job_id() -> str:
