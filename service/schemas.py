@@ -189,13 +189,17 @@ def load_body(schema: Schema) -> dict:
     import json
 
     from flask import request
-    from werkzeug.exceptions import UnsupportedMediaType
+    from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
 
     from service.errors import APIError
 
     if not request.is_json:
         raise UnsupportedMediaType()
-    raw = request.get_data(cache=True)  # past MAX_CONTENT_LENGTH werkzeug raises 413, with or without Content-Length
+    raw = request.get_data(cache=True)  # a Content-Length over the limit is a 413 here already
+    limit = request.max_content_length
+    if limit is not None and request.content_length is None and len(raw) >= limit:
+        # A chunked body is cut at the limit without a word (werkzeug's LimitedStream): it was too large.
+        raise RequestEntityTooLarge()
     try:
         data = json.loads(raw)
     except RecursionError:

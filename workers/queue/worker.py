@@ -11,11 +11,9 @@ Scale out by starting more of these, on any machine that reaches the same Redis.
 
 from __future__ import annotations
 
-import ctypes
 import logging
 import os
 import signal
-import sys
 import time
 from collections.abc import Callable
 
@@ -24,6 +22,7 @@ from rq import Worker, worker_registration
 from rq.exceptions import AbandonedJobError
 from rq.registry import StartedJobRegistry
 
+from workers.lifecycle import die_with_parent
 from workers.queue import jobs
 from workers.queue.cache import PREFIX
 from workers.queue.connection import (
@@ -42,17 +41,6 @@ log = logging.getLogger(__name__)
 # worker died (killed, out of memory, the machine lost): the README promises it two more tries.
 TRANSIENT = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError, MemoryError, AbandonedJobError)
 REAP_EVERY = 2  # seconds between looks for abandoned jobs (one worker looks, whichever gets there first)
-PR_SET_PDEATHSIG = 1
-
-
-def die_with_parent(signum: int = signal.SIGKILL) -> None:
-    """Linux: this process gets ``signum`` when its parent dies (prctl PR_SET_PDEATHSIG); elsewhere nothing."""
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signum, 0, 0, 0)
-    except (OSError, AttributeError):  # no prctl: the parent's own shutdown still stops us
-        pass
 
 
 def no_retry_unless_transient(job, exc_type, exc_value, traceback) -> bool:
