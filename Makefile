@@ -59,7 +59,8 @@ bench: $(VENV)
 	$(BIN)/python -m workers.devtools.bench
 
 # Load-tests the API `make run` serves (127.0.0.1 only, bounded, stops by itself):
-# round-trip p50/p95 and jobs/s. Two workers: CORROBORATE_WORKERS=2 make run.
+# 50 clients x 60 s by default: jobs/s, round-trip p50/p95/p99, lost jobs (LOADTEST_ARGS="--clients N --seconds T").
+# Two workers: CORROBORATE_WORKERS=2 make run.
 loadtest: $(VENV)
 	$(BIN)/python -m service.loadtest $(LOADTEST_ARGS)
 

@@ -34,10 +34,13 @@ def config_from_env(env: dict[str, str] | None = None) -> dict[str, Any]:
         "ADMIN_TOKEN": settings.admin_token,
         "CORS_ORIGINS": settings.cors_origins,
         "CORPUS": settings.corpus,
-        # Per client (remote address); ";" separates several limits.
+        # Per client (its bearer token when tokens are in use, else its address); ";" separates several limits.
         "RATE_LIMIT": settings.rate_limit,
         "RATE_LIMIT_SUBMIT": settings.rate_limit_submit,
+        "RATE_LIMIT_BYTES": settings.rate_limit_bytes,
         "RATE_LIMIT_ENABLED": settings.rate_limit_enabled,
+        # Opt-in: how many proxies in front of the API to believe X-Forwarded-For from (0: the peer address).
+        "TRUSTED_PROXIES": settings.trusted_proxies,
         "MAX_CONTENT_LENGTH": settings.max_body_bytes,
         "REDIS_TIMEOUT": settings.redis_timeout,
     }
@@ -57,6 +60,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     init_redis(app)
     metrics.init_app(app)  # first: it times every request, refused ones too
+    if app.config.get("TRUSTED_PROXIES"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=int(app.config["TRUSTED_PROXIES"]))
 
     CORS(
         app,

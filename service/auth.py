@@ -25,8 +25,27 @@ def _presented() -> str | None:
     return token.strip()
 
 
+def tokens(configured: str | None) -> list[str]:
+    """The tokens a setting lists: one, or several separated by commas (one per user or client)."""
+    return [t.strip() for t in (configured or "").split(",") if t.strip()]
+
+
 def _matches(token: str | None, expected: str | None) -> bool:
-    return bool(token and expected and hmac.compare_digest(token.encode(), expected.encode()))
+    if not token:
+        return False
+    found = False
+    for candidate in tokens(expected):  # every candidate compared, in constant time each
+        found |= hmac.compare_digest(token.encode(), candidate.encode())
+    return found
+
+
+def client_token() -> str | None:
+    """The bearer token presented, when it is one of the configured ones (the rate limits key on it)."""
+    token = _presented()
+    config = current_app.config
+    if _matches(token, config.get("API_TOKEN")) or _matches(token, config.get("ADMIN_TOKEN")):
+        return token
+    return None
 
 
 def _check_api_token() -> None:

@@ -25,6 +25,7 @@ MESSAGES = {
     404: "no such resource",
     405: "method not allowed here",
     413: "the request body is too large",
+    414: "the URL is too long",
     415: "send JSON, with Content-Type: application/json",
     429: "too many requests; slow down",
     503: "the service is unavailable",
@@ -97,7 +98,19 @@ def _unexpected(error: Exception):
     return error_response(500, "internal error; the server log has the details")
 
 
+MAX_URL_BYTES = 8192  # path and query; gunicorn reads request lines up to 1 MB (service.run), so the app says no
+
+
+def _url_not_too_long() -> None:
+    from flask import request
+
+    raw = request.environ.get("RAW_URI") or request.full_path
+    if len(raw) > MAX_URL_BYTES:
+        raise APIError(414, f"the URL is too long ({len(raw):,} bytes; the limit is {MAX_URL_BYTES:,})")
+
+
 def init_app(app: Flask) -> None:
+    app.before_request(_url_not_too_long)
     app.register_error_handler(APIError, _api_error)
     app.register_error_handler(ValidationError, _validation_error)
     app.register_error_handler(HTTPException, _http_error)

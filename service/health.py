@@ -23,8 +23,9 @@ def health():
         "redis": True,
         "queue": {
             "queued": q.count,
-            "started": q.started_job_registry.count,
-            "failed": q.failed_job_registry.count,
+            # get_job_count(cleanup=False): reading the health never changes the queue (RQ's .count cleans up)
+            "started": q.started_job_registry.get_job_count(cleanup=False),
+            "failed": q.failed_job_registry.get_job_count(cleanup=False),
         },
         "workers": workers,
         "corpus": {

@@ -6,6 +6,10 @@ Talks only to 127.0.0.1, is bounded in pages and in time, and stops by itself.
    finished): p50 and p95 of the time from POST to the result.
 2. Throughput: ``--pages`` pages posted at once, then polled until every one
    is finished: jobs per second, and whether any job was lost.
+3. Concurrent clients (the default run): ``--clients`` N clients for ``--seconds`` T
+   (50 x 60 s), each posting a new page, polling it until it is done, and posting the
+   next: jobs/s, round-trip p50/p95/p99, failed and lost jobs (lost must be 0). Jobs
+   still running at T are waited for (bounded by ``--max-seconds``).
 
 Every page is a seed report with its paragraphs rotated, so the cache never answers.
 """
@@ -18,6 +22,7 @@ import json
 import os
 import statistics
 import sys
+import threading
 import time
 from pathlib import Path
 from urllib.parse import urlparse
@@ -149,22 +154,78 @@ def throughput(api: API, count: int, deadline: float) -> dict:
     }
 
 
+def clients(base: str, token: str | None, count: int, seconds: float, deadline: float) -> dict:
+    """``count`` clients for ``seconds``: each posts a new page, polls it to the end, and posts the next."""
+    texts = pages(max(count, 5))
+    lock = threading.Lock()
+    stats = {"times": [], "finished": 0, "failed": 0, "lost": 0, "unfinished": 0, "posted": 0, "throttled": 0}
+    stop_posting = time.monotonic() + seconds
+
+    def client(number: int) -> None:
+        api = API(base, token)
+        n = 0
+        while time.monotonic() < stop_posting:
+            text = texts[number % len(texts)] + nonce(number * 1_000_000 + n)
+            n += 1
+            started = time.perf_counter()
+            status, body = api.call("POST", "/api/v1/annotations", {"text": text})
+            if status not in (200, 202):
+                with lock:
+                    stats["failed"] += 1
+                continue
+            with lock:
+                stats["posted"] += 1
+            outcome = "unfinished"
+            while time.monotonic() < deadline:
+                if body.get("status") == "finished":
+                    outcome = "finished"
+                    break
+                if body.get("status") == "failed":
+                    outcome = "failed"
+                    break
+                time.sleep(0.25)
+                status, body = api.call("GET", f"/api/v1/annotations/{body['id']}")
+                if status == 404:
+                    outcome = "lost"
+                    break
+            with lock:
+                stats[outcome] += 1
+                if outcome == "finished":
+                    stats["times"].append(time.perf_counter() - started)
+        with lock:
+            stats["throttled"] += api.throttled
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=client, args=(n,), daemon=True) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(max(0.1, deadline - time.monotonic() + 5))
+    stats["seconds"] = time.perf_counter() - started
+    stats["jobs_per_second"] = stats["finished"] / stats["seconds"] if stats["seconds"] else 0.0
+    return stats
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--url", default=os.environ.get("CORROBORATE_API", "http://127.0.0.1:8000"))
     parser.add_argument("--token", default=os.environ.get("CORROBORATE_API_TOKEN"))
-    parser.add_argument("--rounds", type=int, default=20, help="sequential round trips (default 20)")
+    parser.add_argument("--rounds", type=int, default=0, help="sequential round trips first (e.g. 20)")
     parser.add_argument(
         "--page",
         type=Path,
         default=None,
         help="a .txt page for the round trips instead of seed 000 (seed sentences are already embedded)",
     )
-    parser.add_argument("--pages", type=int, default=200, help="pages for the throughput test (default 200)")
+    parser.add_argument("--pages", type=int, default=0, help="pages posted at once for the throughput test (e.g. 200)")
+    parser.add_argument("--clients", type=int, default=50, help="concurrent clients (default 50; 0 skips)")
+    parser.add_argument("--seconds", type=float, default=60, help="how long the clients post pages (default 60)")
     parser.add_argument("--max-seconds", type=float, default=600, help="stop after this long, whatever happens")
     args = parser.parse_args(argv)
-    if not (0 <= args.rounds <= 1000 and 0 <= args.pages <= 5000):
-        raise SystemExit("loadtest: keep --rounds <= 1000 and --pages <= 5000")
+    if not (0 <= args.rounds <= 1000 and 0 <= args.pages <= 5000 and 0 <= args.clients <= 500):
+        raise SystemExit("loadtest: keep --rounds <= 1000, --pages <= 5000 and --clients <= 500")
+    if not 0 < args.seconds <= 3600:
+        raise SystemExit("loadtest: keep 0 < --seconds <= 3600")
     deadline = time.monotonic() + args.max_seconds
 
     api = API(args.url, args.token)
@@ -201,6 +262,22 @@ def main(argv: list[str] | None = None) -> int:
             else f"JOBS LOST: {stats['lost']} vanished, {stats['failed']} failed, {stats['unfinished']} unfinished"
         )
         if lost:
+            return 1
+    if args.clients:
+        stats = clients(args.url, args.token, args.clients, args.seconds, deadline)
+        times = stats["times"] or [0.0]
+        print(
+            f"{args.clients} clients for {args.seconds:.0f} s, {workers} worker(s): "
+            f"{stats['jobs_per_second']:.2f} jobs/s ({stats['finished']} finished in {stats['seconds']:.1f} s); "
+            f"round trip p50 {percentile(times, 0.5):.2f} s, p95 {percentile(times, 0.95):.2f} s, "
+            f"p99 {percentile(times, 0.99):.2f} s"
+        )
+        print(
+            f"posted {stats['posted']}, finished {stats['finished']}, failed {stats['failed']}, "
+            f"lost {stats['lost'] + stats['unfinished']} (vanished {stats['lost']}, unfinished {stats['unfinished']}); "
+            f"{stats['throttled']} answer(s) of 429"
+        )
+        if stats["lost"] or stats["unfinished"] or stats["failed"]:
             return 1
     if api.throttled:
         print(f"(the rate limit held back {api.throttled} request(s); raise CORROBORATE_RATE_LIMIT* to measure more)")

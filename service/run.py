@@ -4,9 +4,16 @@ If no Redis answers there and ``redis-server`` is on the PATH, one is started
 for the run (data under ``.run/redis``); otherwise this says how to get one.
 Ctrl-C stops everything it started.
 
+It supervises its children: a worker that exits is started again, after 1 s, then
+2, 4, ... up to 30 s while it keeps exiting within a minute, with a line saying so.
+Every child gets a death signal (Linux), so even SIGKILL to this process stops them;
+on shutdown a worker finishes its job for up to ``GRACE`` seconds, then it and its
+work horse are killed (the job is retried by the next worker).
+
 Environment: ``REDIS_URL`` (default redis://127.0.0.1:6379/0), ``CORROBORATE_BIND``
 (default 127.0.0.1:8000), ``CORROBORATE_WORKERS`` (RQ workers, default 1),
-``CORROBORATE_WEB_WORKERS`` (gunicorn processes, default 2), and everything
+``CORROBORATE_WEB_WORKERS`` (gunicorn processes, default 2), ``CORROBORATE_SHUTDOWN_GRACE``
+(seconds a worker may finish its job on shutdown, default 15), and everything
 ``service.create_app`` reads.
 """
 
@@ -23,6 +30,7 @@ from urllib.parse import urlparse
 
 from workers import queue
 from workers.config import DEFAULT_REDIS_URL
+from workers.lifecycle import die_with_parent
 
 ROOT = Path(__file__).resolve().parent.parent
 RUN_DIR = Path(os.environ.get("CORROBORATE_RUN_DIR", ROOT / ".run"))
@@ -79,6 +87,7 @@ def start_redis(url: str, owned: list[subprocess.Popen]) -> subprocess.Popen | N
         ],
         stdin=subprocess.DEVNULL,
         start_new_session=True,
+        preexec_fn=die_with_parent,
     )
     owned.append(process)  # stopped by main() whatever happens next
     for _ in range(50):
@@ -96,8 +105,40 @@ def worker_command() -> list[str]:
     return [str(script), "worker"] if script.exists() else [sys.executable, "-m", "workers.cli", "worker"]
 
 
-def stop(processes: list[subprocess.Popen], grace: float = 15.0) -> None:
-    """SIGTERM everything still running (workers finish their job), then SIGKILL what lingers."""
+GRACE = 15.0
+MAX_BACKOFF = 30.0
+LIMIT_REQUEST_LINE = 0  # gunicorn: up to 1 MB; the app answers a URL over its own limit with a JSON 414
+
+
+def gunicorn_command(bind: str, web_workers: str | int) -> list[str]:
+    """The API server `make run` starts (the tests start the same one)."""
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--bind",
+        bind,
+        "--workers",
+        str(web_workers),
+        "--threads",
+        "4",
+        "--graceful-timeout",
+        "10",
+        "--limit-request-line",
+        str(LIMIT_REQUEST_LINE),
+        "service:create_app()",
+    ]
+
+
+def spawn(command: list[str]) -> subprocess.Popen:
+    """A child in its own process group (Ctrl-C reaches this process only) that dies with this process."""
+    return subprocess.Popen(
+        command, cwd=ROOT, stdin=subprocess.DEVNULL, start_new_session=True, preexec_fn=die_with_parent
+    )
+
+
+def stop(processes: list[subprocess.Popen], grace: float = GRACE) -> None:
+    """SIGTERM everything still running (workers finish their job), then SIGKILL what lingers, group and all."""
     for process in processes:
         if process.poll() is None:
             process.send_signal(signal.SIGTERM)
@@ -106,8 +147,41 @@ def stop(processes: list[subprocess.Popen], grace: float = 15.0) -> None:
         try:
             process.wait(timeout=max(0.1, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
+            try:
+                os.killpg(process.pid, signal.SIGKILL)  # its own group: a worker's horse dies with it anyway
+            except ProcessLookupError:
+                pass
             process.kill()
             process.wait()
+
+
+class Supervised:
+    """One worker slot: started again when its process exits, with a growing pause if it keeps exiting."""
+
+    def __init__(self, command: list[str], number: int):
+        self.command, self.number = command, number
+        self.process = spawn(command)
+        self.started = time.monotonic()
+        self.backoff = 1.0
+        self.restart_at: float | None = None
+
+    def check(self) -> None:
+        now = time.monotonic()
+        if self.restart_at is not None:
+            if now >= self.restart_at:
+                self.process, self.started, self.restart_at = spawn(self.command), now, None
+                say(f"worker {self.number} started again (pid {self.process.pid})")
+            return
+        if self.process.poll() is None:
+            return
+        if now - self.started > 60:  # it ran a good while: start again soon
+            self.backoff = 1.0
+        say(
+            f"worker {self.number} (pid {self.process.pid}) exited with code {self.process.returncode}; "
+            f"starting it again in {self.backoff:.0f} s"
+        )
+        self.restart_at = now + self.backoff
+        self.backoff = min(MAX_BACKOFF, self.backoff * 2)
 
 
 def main() -> int:
@@ -125,7 +199,8 @@ def main() -> int:
     # stops the API and the workers first (a worker finishes its job) and Redis last.
     signal.signal(signal.SIGTERM, on_term)
     signal.signal(signal.SIGINT, signal.default_int_handler)
-    processes: list[subprocess.Popen] = []
+    slots: list[Supervised] = []
+    api: list[subprocess.Popen] = []
     owned_redis: list[subprocess.Popen] = []
     try:
         if not redis_answers(url):
@@ -133,46 +208,22 @@ def main() -> int:
             if started is None:
                 print(HOW_TO_GET_REDIS.format(where=where), file=sys.stderr)
                 return 1
-        for _ in range(workers):
-            processes.append(
-                subprocess.Popen(
-                    worker_command() + ["--quiet"], cwd=ROOT, stdin=subprocess.DEVNULL, start_new_session=True
-                )
-            )
-        processes.append(
-            subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "gunicorn",
-                    "--bind",
-                    bind,
-                    "--workers",
-                    web_workers,
-                    "--threads",
-                    "4",
-                    "--graceful-timeout",
-                    "10",
-                    "service:create_app()",
-                ],
-                cwd=ROOT,
-                stdin=subprocess.DEVNULL,
-                start_new_session=True,
-            )
-        )
+        slots.extend(Supervised(worker_command() + ["--quiet"], n + 1) for n in range(workers))
+        api.append(spawn(gunicorn_command(bind, web_workers)))
         say(f"API on http://{bind}/api/v1/health, {workers} worker(s), Redis at {where}. Ctrl-C stops all.")
         while True:
-            for process in processes:
-                if process.poll() is not None:
-                    say(f"{' '.join(process.args[:3])} exited with code {process.returncode}; stopping")
-                    return 1
+            for slot in slots:
+                slot.check()
+            if api[0].poll() is not None:
+                say(f"the API server (gunicorn) exited with code {api[0].returncode}; stopping")
+                return 1
             time.sleep(0.5)
     except KeyboardInterrupt:
         say("stopping")
         return 0
     finally:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not orphan anything
-        stop(processes)
+        stop(api + [slot.process for slot in slots], grace=float(os.environ.get("CORROBORATE_SHUTDOWN_GRACE", GRACE)))
         stop(owned_redis)
 
 

@@ -6,13 +6,35 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from workers.config import MAX_TEXT
 from workers.labels import LABELS
+from workers.text_rules import SURROGATE, text_problem
 
 MAX_URL = 2048
 MAX_TITLE = 1000
 STATUSES = ["queued", "started", "finished", "failed"]
 
 
+# The text rule (workers.text_rules) as an ECMA regular expression, for the OpenAPI document: at least one
+# character that is not whitespace (in Python's sense or JavaScript's), and no NUL anywhere. Lone surrogates
+# cannot be written in a JSON Schema pattern; the description says so.
+TEXT_PATTERN = r"^[^\x00]*[^\s\x00\x1c-\x1f\x85][^\x00]*$"
+TEXT_RULE = "Not blank; no NUL character and no lone surrogate (the same rule as the command line)."
+FIELD_PATTERN = r"^[^\x00]*$"
+
+
+def valid_text(value: str) -> None:
+    """The one text rule (workers.text_rules), for a page or a report."""
+    problem = text_problem(value)
+    if problem is not None:
+        raise ValidationError(problem)
+
+
+def valid_field(value: str | None) -> None:
+    if value is not None and ("\x00" in value or SURROGATE.search(value)):
+        raise ValidationError("contains a NUL character or a lone surrogate; send valid Unicode text")
+
+
 def not_blank(value: str) -> None:
+    valid_field(value)
     if not value.strip():
         raise ValidationError("must not be blank")
 
@@ -20,16 +42,24 @@ def not_blank(value: str) -> None:
 class AnnotationRequestSchema(Schema):
     text = fields.String(
         required=True,
-        validate=[validate.Length(min=1, max=MAX_TEXT), not_blank],
-        metadata={"description": "The text of the page, 1 to 500,000 characters."},
+        validate=[validate.Length(min=1, max=MAX_TEXT), valid_text],
+        metadata={
+            "description": "The text of the page, 1 to 500,000 characters. " + TEXT_RULE,
+            "pattern": TEXT_PATTERN,
+        },
     )
     url = fields.String(
         load_default=None,
         allow_none=True,
-        validate=validate.Length(max=MAX_URL),
-        metadata={"description": "Where the page is; kept with the job."},
+        validate=[validate.Length(max=MAX_URL), valid_field],
+        metadata={"description": "Where the page is; kept with the job.", "pattern": FIELD_PATTERN},
     )
-    title = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=MAX_TITLE))
+    title = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=[validate.Length(max=MAX_TITLE), valid_field],
+        metadata={"pattern": FIELD_PATTERN},
+    )
 
 
 class EvidenceSchema(Schema):
@@ -85,10 +115,28 @@ class AnnotationJobSchema(Schema):
 
 
 class DocumentRequestSchema(Schema):
-    title = fields.String(required=True, validate=[validate.Length(min=1, max=MAX_TITLE), not_blank])
-    text = fields.String(required=True, validate=[validate.Length(min=1, max=MAX_TEXT), not_blank])
-    url = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=MAX_URL))
-    source = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=MAX_TITLE))
+    title = fields.String(
+        required=True,
+        validate=[validate.Length(min=1, max=MAX_TITLE), not_blank],
+        metadata={"description": "Not blank; no NUL character and no lone surrogate.", "pattern": TEXT_PATTERN},
+    )
+    text = fields.String(
+        required=True,
+        validate=[validate.Length(min=1, max=MAX_TEXT), valid_text],
+        metadata={"description": TEXT_RULE, "pattern": TEXT_PATTERN},
+    )
+    url = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=[validate.Length(max=MAX_URL), valid_field],
+        metadata={"pattern": FIELD_PATTERN},
+    )
+    source = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=[validate.Length(max=MAX_TITLE), valid_field],
+        metadata={"pattern": FIELD_PATTERN},
+    )
 
 
 class DocumentSchema(Schema):
@@ -136,15 +184,28 @@ class ErrorSchema(Schema):
 
 
 def load_body(schema: Schema) -> dict:
-    """The request's JSON body, validated: 415 if it is not JSON, 400 if it is malformed or a field is wrong."""
+    """The request's JSON body, validated: 415 if it is not JSON, 413 if too large (chunked or not),
+    400 if it is malformed (also nested too deep to parse) or a field is wrong."""
+    import json
+
     from flask import request
-    from werkzeug.exceptions import UnsupportedMediaType
+    from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
 
     from service.errors import APIError
 
     if not request.is_json:
         raise UnsupportedMediaType()
-    data = request.get_json(silent=True)
+    raw = request.get_data(cache=True)  # a Content-Length over the limit is a 413 here already
+    limit = request.max_content_length
+    if limit is not None and request.content_length is None and len(raw) >= limit:
+        # A chunked body is cut at the limit without a word (werkzeug's LimitedStream): it was too large.
+        raise RequestEntityTooLarge()
+    try:
+        data = json.loads(raw)
+    except RecursionError:
+        raise APIError(400, "the body is nested too deeply to be read") from None
+    except ValueError:  # includes a body that is not UTF-8
+        data = None
     if not isinstance(data, dict):
         raise APIError(400, "the body must be a JSON object" if data is not None else "the body is not valid JSON")
     return schema.load(data)

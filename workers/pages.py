@@ -12,7 +12,8 @@ from pathlib import Path
 
 import trafilatura
 
-from workers.config import MAX_BYTES
+from workers.config import MAX_BYTES, MAX_TEXT
+from workers.text_rules import NUL_PROBLEM, TextError, text_problem
 
 TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 TEXT_SUFFIXES = {".txt", ".md", ".text", ""}
@@ -20,7 +21,7 @@ HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
 
 
-class InputError(ValueError):
+class InputError(TextError):
     """A page that cannot be read; the message is meant for the user as it is."""
 
 
@@ -32,17 +33,23 @@ class Page:
 
 
 def decode(data: bytes, name: str, max_bytes: int = MAX_BYTES) -> str:
-    """Bytes to text: UTF-8 only, not empty, not binary, not huge."""
+    """Bytes to text: not huge, UTF-8 only, then the one text rule (not blank, no NUL, ...)."""
     if len(data) > max_bytes:
         raise InputError(f"{name}: too large ({len(data):,} bytes; the limit is {max_bytes:,})")
-    if b"\x00" in data:
-        raise InputError(f"{name}: looks like a binary file, not text")
+    if b"\x00" in data:  # said before UTF-8 errors: a binary file is usually both
+        raise InputError(f"{name}: {NUL_PROBLEM}")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise InputError(f"{name}: not valid UTF-8 (byte {error.start})") from None
-    if not text.strip():
-        raise InputError(f"{name}: empty")
+    return checked(text, name, max_chars=max_bytes)
+
+
+def checked(text: str, name: str, max_chars: int = MAX_TEXT) -> str:
+    """``text`` when it follows the one text rule (``workers.text_rules``), else InputError with its message."""
+    problem = text_problem(text, max_chars)
+    if problem is not None:
+        raise InputError(f"{name}: {problem}")
     return text
 
 
@@ -73,7 +80,8 @@ def page_from_text(text: str, name: str, html: bool = False) -> Page:
         body = html_to_text(text)
         if not body:
             raise InputError(f"{name}: no article text found in the HTML")
-        return Page(text=body, title=html_title(text))
+        return Page(text=checked(body, name), title=html_title(text))
+    text = checked(text, name)
     lines = [line for line in text.splitlines() if line.strip()]
     # The first line is the title, unless it is a lone section name ("World").
     title = next((line for line in lines if len(line.split()) >= 3), lines[0])
@@ -94,9 +102,13 @@ def read_page(path: str) -> Page:
         data, name = sys.stdin.buffer.read(MAX_BYTES + 1), "standard input"
     else:
         file = Path(path)
-        if not file.exists():
-            raise InputError(f"{path}: no such file")
-        if file.is_dir():
+        try:
+            is_folder = file.is_dir() if file.stat() else False  # stat: a symlink loop is not "no such file"
+        except FileNotFoundError:
+            raise InputError(f"{path}: no such file") from None
+        except OSError as error:
+            raise InputError(f"{path}: cannot read ({error.strerror})") from None
+        if is_folder:
             raise InputError(f"{path}: is a folder, not a file")
         try:
             with file.open("rb") as handle:

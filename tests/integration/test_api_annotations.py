@@ -80,11 +80,12 @@ def test_the_same_text_against_the_same_corpus_is_answered_from_the_cache(client
     assert queued_jobs(redis_db) == 0, "a cached page is not queued again"
 
 
-def test_the_same_page_posted_twice_while_queued_is_one_job(client, redis_db):
+def test_the_same_page_posted_twice_while_queued_is_one_job_with_an_id_for_each(client, redis_db):
     first = client.post("/api/v1/annotations", json={"text": "The talks lasted six hours."}).get_json()
     second = client.post("/api/v1/annotations", json={"text": "The talks lasted six hours."}).get_json()
-    assert first["id"] == second["id"]
+    assert first["id"] != second["id"], "another submitter's job id would tell them the text was sent"
     assert queued_jobs(redis_db) == 1
+    assert client.get(second["links"]["self"]).get_json()["status"] == "queued"
 
 
 def test_a_report_added_while_a_worker_runs_is_used_for_the_next_page(client, worker_process, redis_db):

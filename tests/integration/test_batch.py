@@ -210,7 +210,7 @@ def test_failing_pages_are_reported_and_the_others_finish(redis12, worker12, tmp
     records = read_lines(out)
     assert sorted(r["url"] or r["source"] for r in records) == sorted(good + ["https://example.org/ok"])
     failures = done.stderr.split("Failed pages:")[1]
-    assert "scan.txt: looks like a binary file" in failures
+    assert "scan.txt: contains a NUL character (U+0000), so it looks like a binary file" in failures
     assert "latin1.txt: not valid UTF-8" in failures
     assert "missing.txt: no such file" in failures
     assert "pages.jsonl:1: too large" in failures

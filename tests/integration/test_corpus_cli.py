@@ -94,7 +94,10 @@ def test_the_title_defaults_to_the_first_line(redis12, report_file):
 def test_bad_files_get_one_clear_line(redis12, tmp_path):
     binary = tmp_path / "photo.txt"
     binary.write_bytes(b"\x00\x01\x02")
-    for path, message in ((binary, "looks like a binary file"), (tmp_path / "nope.txt", "no such file")):
+    for path, message in (
+        (binary, "contains a NUL character (U+0000), so it looks like a binary file"),
+        (tmp_path / "nope.txt", "no such file"),
+    ):
         done = corroborate("corpus", "add", str(path), "--title", "x")
         assert done.returncode == 1 and message in done.stderr and "Traceback" not in done.stderr
 

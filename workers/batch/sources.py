@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from workers.pages import SUFFIXES, InputError, decode, page_from_text, read_page
+from workers.pages import SUFFIXES, InputError, checked, decode, page_from_text, read_page
+from workers.text_rules import TextError, check_field
 
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 FOLDER_SUFFIXES = (SUFFIXES - {""}) | JSONL_SUFFIXES
@@ -76,7 +77,13 @@ def page_from_json_line(line: str, source: str, file: Path, line_no: int) -> Bat
     url, title = record.get("url"), record.get("title")
     if url is not None and not isinstance(url, str) or title is not None and not isinstance(title, str):
         raise InputError(f'{source}: "url" and "title" must be strings')
-    text = decode(body.encode("utf-8"), source)  # the same limits as a file: size, binary, empty
+    text = checked(body, source)  # the one text rule first: a lone surrogate cannot even be encoded
+    text = decode(text.encode("utf-8"), source)  # the same limits as a file: size, binary, empty
+    for name, value in (("url", url), ("title", title)):
+        try:
+            check_field(value, f"{source}: {name}")
+        except TextError as error:
+            raise InputError(str(error)) from None
     page = page_from_text(text, source, html=is_html)
     return _batch_page(source, page.text, title or page.title, url or None, file, line_no)
 

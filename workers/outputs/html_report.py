@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from html import escape
+from html import escape as _escape
 from pathlib import Path
 
 from workers.labels import COLOURS, LABELS
@@ -67,6 +67,11 @@ tfoot td { font-weight: 600; }
 """
 
 
+def escape(value) -> str:
+    """HTML-escaped text of anything a results file may hold (None is empty)."""
+    return _escape(value if isinstance(value, str) else "" if value is None else str(value))
+
+
 @dataclass(frozen=True)
 class ResultsPage:
     title: str
@@ -79,35 +84,84 @@ class ResultsPage:
         return sum(1 for claim in self.claims if claim.get("label") == label)
 
 
+def _text(value) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _claims(result, where: str) -> list[dict]:
+    """The annotations of one results line, each checked enough to be drawn; ResultsError otherwise."""
+    if result is None:
+        return []
+    if not isinstance(result, dict):
+        raise ResultsError(f'{where}: "result" is not the engine\'s JSON object')
+    annotations = result.get("annotations") or []
+    if not isinstance(annotations, list):
+        raise ResultsError(f'{where}: "result.annotations" is not a list')
+    claims = []
+    for number, claim in enumerate(annotations, 1):
+        if not isinstance(claim, dict):
+            raise ResultsError(f"{where}: annotation {number} is not an object")
+        start, end = claim.get("start"), claim.get("end")
+        if not (isinstance(start, int) and isinstance(end, int)) or isinstance(start, bool) or isinstance(end, bool):
+            raise ResultsError(f'{where}: annotation {number} has no whole-number "start" and "end"')
+        for kind in ("support", "conflict"):
+            items = claim.get(kind) or []
+            if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+                raise ResultsError(f'{where}: annotation {number}: "{kind}" is not a list of objects')
+        claims.append(claim)
+    return sorted(claims, key=lambda claim: claim["start"])
+
+
 def read_results(path: str | Path) -> list[ResultsPage]:
-    """The pages of a batch results file (JSONL of {"url", "title", "result", ...})."""
+    """The pages of a batch results file (JSONL of {"url", "title", "result", ...}).
+
+    Anything else (not UTF-8, not JSON, a line that is not a results record) is a
+    ResultsError naming the line, never a traceback.
+    """
     pages = []
-    with open(path, encoding="utf-8") as handle:
-        for line_no, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError:
-                raise ResultsError(f"{path}:{line_no}: not a JSON line of batch results") from None
-            result = record.get("result") or {}
-            pages.append(
-                ResultsPage(
-                    title=record.get("title") or record.get("url") or record.get("source") or f"Page {len(pages) + 1}",
-                    url=record.get("url"),
-                    source=record.get("source"),
-                    text=record.get("text"),
-                    claims=sorted(result.get("annotations") or [], key=lambda claim: claim["start"]),
+    try:
+        with open(path, encoding="utf-8") as handle:
+            for line_no, line in enumerate(handle, 1):
+                if not line.strip():
+                    continue
+                where = f"{path}:{line_no}"
+                try:
+                    record = json.loads(line)
+                except (ValueError, RecursionError):
+                    raise ResultsError(f"{where}: not a JSON line of batch results") from None
+                if not isinstance(record, dict):
+                    raise ResultsError(f'{where}: not a batch results record (a JSON object with "result")')
+                title, url, source = _text(record.get("title")), _text(record.get("url")), _text(record.get("source"))
+                pages.append(
+                    ResultsPage(
+                        title=title or url or source or f"Page {len(pages) + 1}",
+                        url=url,
+                        source=source,
+                        text=_text(record.get("text")),
+                        claims=_claims(record.get("result"), where),
+                    )
                 )
-            )
+    except UnicodeDecodeError as error:
+        raise ResultsError(f"{path}: not a text file of batch results (not UTF-8 at byte {error.start})") from None
+    except OSError as error:
+        raise ResultsError(f"{path}: cannot read ({error.strerror})") from None
     return pages
+
+
+def safe_link(url: str | None) -> str | None:
+    """``url`` when it is an http(s) address, so a click can only open a web page; None otherwise."""
+    if not url or not url.lower().startswith(("http://", "https://")):
+        return None
+    if any(char <= " " or char == "\x7f" for char in url):
+        return None
+    return url
 
 
 def evidence_item_html(item: dict, kind: str) -> str:
     """One report's evidence: who, which value differs (for a conflict), and the sentence itself."""
     verb = "Agrees" if kind == "support" else "Differs"
     report = escape(item.get("title") or item.get("doc") or "another report")
-    values = item.get("values") or {}
+    values = item.get("values") if isinstance(item.get("values"), dict) else {}
     differs = (
         f'<span class="values">this page: <b>{escape(str(values.get("page")))}</b> · '
         f"that report: <b>{escape(str(values.get('report')))}</b></span>"
@@ -150,7 +204,8 @@ def marked_text_html(text: str, claims: list[dict]) -> str:
 
 def page_html(page: ResultsPage, anchor: str) -> str:
     where = page.url or page.source or ""
-    link = f'<a href="{escape(page.url)}">{escape(page.url)}</a>' if page.url else escape(where)
+    href = safe_link(page.url)  # only http(s): a "javascript:" URL is shown as text, never linked
+    link = f'<a href="{escape(href)}">{escape(page.url)}</a>' if href else escape(where)
     if page.text is not None:
         body = f'<div class="page-text">{marked_text_html(page.text, page.claims)}</div>'
     else:  # results without the page text: list the claims on their own

@@ -6,8 +6,10 @@ CLI into lines of text.
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from redis import Redis
@@ -18,15 +20,22 @@ from rq.command import send_stop_job_command
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 from rq.serializers import JSONSerializer
-from rq.worker import Worker
+from rq.utils import utcparse
+from rq.worker_registration import WORKERS_BY_QUEUE_KEY
 
 from workers import config
 from workers.queue import metrics
-from workers.queue.cache import cache_key, cached_result, pending_key
+from workers.queue.cache import PREFIX, cache_key, cached_result, pending_key
+
+ALIAS = f"{PREFIX}:alias:"  # a submitter's own job id for an answer shared with others (cache or running job)
 
 QUEUE_NAME = "corroborate"
 JOB_FUNCTION = "workers.queue.jobs.annotate_page"
-RETRIES = 2  # extra attempts after a transient failure (lost Redis, killed work horse)
+RETRIES = 2  # extra attempts after a transient failure (lost Redis, killed work horse or worker)
+BUSY_HEARTBEAT = 2  # seconds between a busy worker's heartbeats (RQ's job_monitoring_interval)
+IDLE_HEARTBEAT = 5  # seconds between an idle worker's heartbeats
+JOB_GRACE = 6  # a job whose worker missed its heartbeats this long is abandoned, and retried
+ALIVE_WITHIN = 15  # a worker with no heartbeat for this long is not counted as alive
 
 # Jobs travel as JSON, not pickle: any worker on any machine can read them and
 # nothing in Redis can make a worker run arbitrary code.
@@ -68,8 +77,26 @@ def annotation_queue(connection: Redis, name: str = QUEUE_NAME) -> Queue:
 
 
 def worker_count(connection: Redis, name: str = QUEUE_NAME) -> int:
-    """Live workers taking pages from the queue."""
-    return Worker.count(connection=connection, queue=annotation_queue(connection, name))
+    """Workers taking pages from the queue whose last heartbeat is recent. Reads only: changes nothing."""
+    keys = sorted(connection.smembers(WORKERS_BY_QUEUE_KEY % name))
+    if not keys:
+        return 0
+    with connection.pipeline(transaction=False) as pipe:
+        for key in keys:
+            pipe.hget(key, "last_heartbeat")
+        beats = pipe.execute()
+    cutoff = utcnow() - timedelta(seconds=ALIVE_WITHIN)
+    alive = 0
+    for beat in beats:
+        try:
+            alive += beat is not None and utcparse(beat.decode()) >= cutoff
+        except ValueError:
+            continue
+    return alive
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
 
 
 def new_job_id() -> str:
@@ -124,18 +151,47 @@ _STATUS = {
 
 def error_message(exc_string: str | None) -> str:
     """The last line of a traceback: the exception and its message, which is what a user needs."""
+    if "JobTimeoutException" in (exc_string or ""):
+        limit = config.settings().job_timeout
+        return (
+            f"the page took longer than {limit} s to check, the limit per page (CORROBORATE_JOB_TIMEOUT); "
+            "send a shorter page, or split it"
+        )
+    if "AbandonedJobError" in (exc_string or ""):
+        return "the workers running this page died three times; it was given up"
     lines = [line for line in (exc_string or "").strip().splitlines() if line.strip()]
     if not lines:
         return "the job failed without a message"
     return lines[-1].strip()[:2000]
 
 
-def job_state(connection: Redis, job_id: str) -> JobState | None:
+def _alias(connection: Redis, target: dict[str, str], ttl: int) -> str:
+    """A new id of the submitter's own, standing for ``target`` ({"cache": key} or {"job": id})."""
+    own = new_job_id()
+    connection.set(ALIAS + own, json.dumps(target), ex=ttl)
+    return own
+
+
+def _aliased_state(connection: Redis, job_id: str) -> JobState | None:
+    raw = connection.get(ALIAS + job_id)
+    if raw is None:
+        return None
+    target = json.loads(raw)
+    if "cache" in target:
+        hit = cached_result(connection, target["cache"])
+        if hit is None or not isinstance(hit.get("result"), dict):
+            return None
+        return JobState(job_id, "finished", result=hit["result"])
+    state = job_state(connection, target["job"], follow=False)
+    return None if state is None else JobState(job_id, state.status, state.result, state.error)
+
+
+def job_state(connection: Redis, job_id: str, follow: bool = True) -> JobState | None:
     """The state of one job, or None when no such job exists (never queued, or expired)."""
     try:
         job = Job.fetch(job_id, connection=connection, serializer=SERIALIZER)
     except NoSuchJobError:
-        return None
+        return _aliased_state(connection, job_id) if follow else None
     status = _STATUS.get(job.get_status(refresh=False), "queued")
     if status == "finished":
         return JobState(job_id, status, result=job.return_value())
@@ -160,19 +216,23 @@ def submit_annotation(
 ) -> tuple[JobState, bool]:
     """Answer from the cache, join an identical job still in the queue, or queue a new one.
 
-    Returns the job's state and whether it was answered from the cache.
+    Returns the job's state and whether it was answered from the cache. Every submitter gets a job id
+    of their own: another user's id would tell that the same text was sent before.
     """
     key = cache_key(corpus, corpus_version, text)
+    settings = config.settings()
     hit = cached_result(connection, key)
     if hit is not None and isinstance(hit.get("result"), dict):
         metrics.cache_hit(connection)
-        return JobState(hit.get("id") or new_job_id(), "finished", result=hit["result"]), True
+        own = _alias(connection, {"cache": key}, settings.result_ttl)
+        return JobState(own, "finished", result=hit["result"]), True
     pending = pending_key(key)
     waiting_for = connection.get(pending)
     if waiting_for is not None:
-        state = job_state(connection, waiting_for.decode())
+        state = job_state(connection, waiting_for.decode(), follow=False)
         if state is not None and state.status in ("queued", "started"):
-            return JobState(state.id, state.status), False
+            own = _alias(connection, {"job": state.id}, settings.job_timeout * (RETRIES + 1) + settings.result_ttl)
+            return JobState(own, state.status), False
     job = enqueue_annotation(connection, text, url=url, title=title)
     connection.set(pending, job.id, ex=config.settings().job_timeout * (RETRIES + 1) + 60)
     return JobState(job.id, "queued"), False

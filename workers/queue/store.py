@@ -20,6 +20,7 @@ from redis.client import Pipeline
 from workers.config import DEFAULT_CORPUS, MAX_TEXT
 from workers.documents import Report, corpus_version
 from workers.queue.cache import PREFIX, cache_version
+from workers.text_rules import TextError, check_field, check_text
 
 
 class StoreError(ValueError):
@@ -109,8 +110,13 @@ class CorpusStore:
             raise StoreError("a report needs a title")
         if not text.strip():
             raise StoreError("a report needs some text")
-        if len(text) > MAX_TEXT:
-            raise StoreError(f"a report may have at most {MAX_TEXT:,} characters")
+        try:  # the one text rule, the same as for pages (workers.text_rules)
+            check_text(text, "the report's text", max_chars=MAX_TEXT)
+            check_field(title, "the report's title")
+            check_field(url, "the report's url")
+            check_field(source, "the report's source")
+        except TextError as error:
+            raise StoreError(str(error)) from None
         report = Report(doc=doc or document_id(title, text), title=title, text=text, url=url, source=source)
         created = self._change(report.doc, json.dumps(asdict(report)))
         return report, created

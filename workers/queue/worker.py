@@ -12,20 +12,35 @@ Scale out by starting more of these, on any machine that reaches the same Redis.
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import time
 from collections.abc import Callable
 
 import redis
-from rq import Worker
+from rq import Worker, worker_registration
+from rq.exceptions import AbandonedJobError
+from rq.registry import StartedJobRegistry
 
+from workers.lifecycle import die_with_parent
 from workers.queue import jobs
-from workers.queue.connection import QUEUE_NAME, SERIALIZER, annotation_queue, describe
+from workers.queue.cache import PREFIX
+from workers.queue.connection import (
+    BUSY_HEARTBEAT,
+    IDLE_HEARTBEAT,
+    JOB_GRACE,
+    QUEUE_NAME,
+    SERIALIZER,
+    annotation_queue,
+    describe,
+)
 
 log = logging.getLogger(__name__)
 
-# Errors that say nothing about the page: trying again may well work.
-TRANSIENT = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError, MemoryError)
+# Errors that say nothing about the page: trying again may well work. AbandonedJobError is a job whose
+# worker died (killed, out of memory, the machine lost): the README promises it two more tries.
+TRANSIENT = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError, MemoryError, AbandonedJobError)
+REAP_EVERY = 2  # seconds between looks for abandoned jobs (one worker looks, whichever gets there first)
 
 
 def no_retry_unless_transient(job, exc_type, exc_value, traceback) -> bool:
@@ -40,7 +55,27 @@ def no_retry_unless_transient(job, exc_type, exc_value, traceback) -> bool:
 
 
 class CorpusWorker(Worker):
-    """An RQ worker that syncs its engine with the corpus store before forking each work horse."""
+    """An RQ worker that syncs its engine with the corpus store before forking each work horse.
+
+    On top of RQ's worker it makes faults short:
+
+    - its heartbeat is short (every ``BUSY_HEARTBEAT`` s during a job, ``IDLE_HEARTBEAT`` s when idle),
+      and a job's lease is the heartbeat plus ``JOB_GRACE`` s, so a job whose worker died is seen
+      within seconds, and ``reap`` (run by any live worker every ``REAP_EVERY`` s) retries it;
+    - it registers again when Redis lost its registration (a Redis restart), so /health counts it;
+    - RQ's wait between reconnection attempts is capped at 2 s, so the first job after an outage
+      starts within seconds of Redis coming back;
+    - its work horse dies with it (``die_with_parent``): no horse outlives a killed worker.
+    """
+
+    max_connection_wait_time = 2.0
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("job_monitoring_interval", BUSY_HEARTBEAT)
+        kwargs.setdefault("worker_ttl", IDLE_HEARTBEAT + 15)  # RQ blocks for worker_ttl - 15 s between heartbeats
+        super().__init__(*args, **kwargs)
+        self._next_reap = 0.0
+        self._parent_pid = os.getpid()
 
     def execute_job(self, job, queue_):  # noqa: D401 - RQ's signature
         try:
@@ -48,6 +83,59 @@ class CorpusWorker(Worker):
         except Exception:  # the horse syncs again and reports a real failure
             log.exception("corpus sync before job %s failed", job.id)
         return super().execute_job(job, queue_)
+
+    def main_work_horse(self, job, queue_):
+        die_with_parent(signal.SIGKILL)
+        if os.getppid() != self._parent_pid:  # the worker died before prctl took effect
+            os._exit(1)
+        return super().main_work_horse(job, queue_)
+
+    def get_heartbeat_ttl(self, job, working_time: float = 0.0) -> int:
+        """The job's lease: renewed every heartbeat, so it lapses ``JOB_GRACE`` s after its worker died."""
+        return self.job_monitoring_interval + JOB_GRACE
+
+    def heartbeat(self, timeout=None, pipeline=None):
+        super().heartbeat(timeout, pipeline=pipeline)
+        if pipeline is None and not self.is_horse:
+            self.ensure_registered()
+            self.reap()
+
+    def maintain_heartbeats(self, job, execution):
+        super().maintain_heartbeats(job, execution)
+        self.ensure_registered()
+        self.reap()
+
+    def ensure_registered(self) -> None:
+        """Register again when Redis forgot this worker (it was restarted): /health counts registered workers."""
+        try:
+            if self.connection.sismember(self.redis_workers_keys, self.key):
+                return
+            with self.connection.pipeline() as pipe:
+                pipe.hset(self.key, mapping=self.serialize())
+                pipe.expire(self.key, self.worker_ttl + 60)
+                worker_registration.register(self, pipe)
+                pipe.execute()
+            log.warning("worker %s: Redis had lost this worker's registration; registered again", self.name)
+            jobs.publish(self.connection)
+        except redis.exceptions.RedisError:
+            pass  # Redis is away; RQ's loop reconnects and the next heartbeat tries again
+
+    def reap(self) -> None:
+        """Retry (or fail, once out of retries) jobs whose worker stopped renewing their lease."""
+        if time.monotonic() < self._next_reap:
+            return
+        self._next_reap = time.monotonic() + REAP_EVERY
+        try:
+            for queue_ in self.queues:
+                # Whoever sets the key looks this time; it expires by itself, so a killed reaper blocks nobody.
+                if self.connection.set(f"{PREFIX}:reaper:{queue_.name}", self.name, nx=True, ex=REAP_EVERY):
+                    StartedJobRegistry(queue=queue_, serializer=self.serializer).cleanup(
+                        exception_handlers=self._exc_handlers
+                    )
+        except redis.exceptions.RedisError:
+            pass
+        except Exception:
+            log.exception("looking for abandoned jobs failed")
 
 
 def make_worker(connection: redis.Redis, name: str | None = None, queue_name: str = QUEUE_NAME) -> Worker:
