@@ -733,6 +733,11 @@ def agents(doc) -> list[Fact]:
     return facts
 
 
+def _figure_term(token) -> str:
+    value = parse_value(token.text) if token.like_num else None
+    return "#" + (f"{value:g}" if value is not None else token.text.replace(",", ""))
+
+
 def extract(doc) -> Facts:
     """Every fact of one parsed sentence."""
     score_facts = scores(doc)
@@ -755,7 +760,11 @@ def extract(doc) -> Facts:
         + agents(doc)
     )
     names = frozenset(canonical(t.lemma_ or t.text) for t in doc if t.pos_ == "PROPN" and len(t.text) > 1)
-    terms = frozenset(canonical(t.lemma_ or t.text) for t in doc if t.is_alpha and not t.is_stop and len(t.text) > 2)
-    # A figure is a telling word of its own: '212', '06:55', '€10,000'.
-    terms |= {"#" + t.text.replace(",", "") for t in doc if any(c.isdigit() for c in t.text)}
+    terms = {
+        canonical(t.lemma_ or t.text)
+        for t in doc
+        if t.is_alpha and not t.is_stop and len(t.text) > 2 and not t.like_num
+    }
+    # A figure is a telling word of its own, however it is written: '212', '06:55', 'nine' = '9'.
+    terms |= {_figure_term(t) for t in doc if t.like_num or any(c.isdigit() for c in t.text)}
     return Facts(tuple(items), bool(denied), denied, keys, names, terms)

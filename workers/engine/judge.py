@@ -48,6 +48,7 @@ class Context:
     titled: dict  # surname -> [(title fact, statement)], one per title and report
     page_names: frozenset[str] = frozenset()  # every proper noun the page uses
     corpus_names: frozenset[str] = frozenset()  # every proper noun the corpus uses
+    topic: frozenset[str] = frozenset()  # the words most reports use: what the story is about
 
 
 @dataclass(frozen=True)
@@ -218,14 +219,17 @@ def judge(
     # An anchored fact (how many died, how long the talks lasted) is a fact of the whole report.
     if report_facts and not elsewhere:
         for n, mine in enumerate(claim.items):
-            strong = anchors(mine)
+            # What the fact is about must be named on both sides: a lexicon anchor (deaths, revenue)
+            # or a word of the story itself (the final, the quake) for when and where it happened.
+            topic = context.topic if mine.kind in ("place", "date", "amount", "ordinal", "score") else frozenset()
+            strong = anchors(mine) | (mine.about & topic)
             if mine.kind == "title" or not strong:
                 continue
             for theirs, statement, cosine in report_facts.get((mine.kind, mine.unit), []):
                 source = sources[statement.source]
                 if (
                     source.group in excluded
-                    or not (strong & anchors(theirs))
+                    or not (strong & (anchors(theirs) | (theirs.about & topic)))
                     or not comparable(mine, theirs)
                     or (claim.names and not claim.names & source.names)
                     or not same_event(claim_when, statement.when, params.event_slack_days)

@@ -23,12 +23,14 @@ class Params:
     conflict_elsewhere: float = 0.6  # the same, for a claim naming people or places no report knows
     unknown_names: int = 2  # a claim naming this many proper nouns the corpus never uses is about something else
     same_statement: float = 0.7  # cosine at which a sentence dated to another time is the same statement
+    topic_share: float = 0.6  # a word in this share of the reports is a word of the story...
+    topic_words: int = 12  # ...and the story has at most this many
     report_fact: float = 0.25  # pair score from which an anchored fact elsewhere in a report is compared
     # The support model: logistic regression over judge.features(), fitted on the tuning half
     # (workers/devtools/fit_support.py); a report supports the claim's main fact above the threshold.
-    support_bias: float = -6.476
-    support_weights: tuple[float, ...] = (3.889, 2.139, 0.285, 0.820, 0.318, -0.449, 1.996, 0.066, 0.831, -0.888)
-    support_probability: float = 0.38
+    support_bias: float = -7.232
+    support_weights: tuple[float, ...] = (4.076, 1.538, 0.278, 0.930, 0.808, -0.560, 0.862, 0.079, 1.120, -0.840)
+    support_probability: float = 0.48
     figures_needed: bool = True  # a claim stating figures is supported only by a sentence giving them
 
     # compare: when two stated figures are one value

@@ -45,6 +45,7 @@ class Snapshot:
     facts_by_kind: dict[tuple[str, str], list[tuple[Fact, int]]]  # (kind, unit) -> (fact, statement number)
     events: tuple[When | None, ...]  # the event of each report
     names: frozenset[str]  # every proper noun the corpus uses
+    topic: frozenset[str]  # common nouns most reports use: what the story is about
     clock: object  # the middle of the reports' dates, for datelines with no year
     version: str
 
@@ -186,6 +187,7 @@ class Engine:
             facts_by_kind=dict(by_kind),
             events=tuple(events),
             names=frozenset().union(*(source.names for source in sources)),
+            topic=_topic(statements, len(reports)),
             clock=clock,
             version=corpus_version(reports),
         )
@@ -216,6 +218,7 @@ class Engine:
             snap.titled,
             page_names=frozenset(n for f in claim_facts for n in f.names),
             corpus_names=snap.names,
+            topic=snap.topic,
         )
         annotations = []
         for claim, facts, (ids, cosines), vector, when in zip(claims, claim_facts, neighbours, vectors, line.sentences):
@@ -310,6 +313,17 @@ def _report_events(events: list[When | None], vectors: np.ndarray, owners: np.nd
         if tally:
             events[number] = events[tally.most_common(1)[0][0]]
     return events
+
+
+def _topic(statements: tuple[Statement, ...], reports: int) -> frozenset[str]:
+    """The words most reports use, minus names and figures: what the story is about ("final", "quake")."""
+    used: dict[str, set[int]] = defaultdict(set)
+    for statement in statements:
+        for term in statement.facts.terms - statement.facts.names:
+            if not term.startswith("#"):
+                used[term].add(statement.source)
+    common = [t for t, owners in used.items() if len(owners) >= PARAMS.topic_share * reports and reports >= 3]
+    return frozenset(sorted(common, key=lambda t: -len(used[t]))[: PARAMS.topic_words])
 
 
 def _own_groups(snap: Snapshot, neighbours: list, claims: int, url: str | None) -> set[int]:
