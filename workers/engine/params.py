@@ -46,13 +46,16 @@ class Params:
     same_sentence: float = 0.97  # cosine at which two sentences are copies of each other
     same_event: float = 0.6  # cosine of sentences that tie a report without a date to a dated one
     event_neighbours: int = 5  # dated sentences an undated report's sentence votes with
-    page_cache: int = 20_000  # page sentence vectors kept
+    page_cache: int = 20_000  # page sentence vectors (and facts) kept in a process
+    parse_memo: int = 5_000  # spaCy parses kept in a process (a sentence seen again is not parsed again)
     copy_max_owners: int = 50  # a sentence shared by more reports than this is boilerplate, not a copy
     copy_share: float = 0.6  # reports sharing this share of the smaller one's sentences are copies
     own_min_hits: int = 2  # a report is the page itself when at least this many claims...
     own_share: float = 0.5  # ...and this share of the claims are copies of its sentences
+    evidence_shown: int = 5  # pieces of evidence listed per side (the strongest); the counts cover every report
 
     # embed and index
+    embed_model: str = "minilm-l3-int8"  # workers/engine/embed.py MODELS: minilm-l3-int8, minilm-l3, minilm-l6-int8
     max_tokens: int = 128
     embed_batch: int = 16
     scan_limit: int = 40_000  # below this many sentences a matrix product is faster than any index
