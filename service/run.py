@@ -190,6 +190,8 @@ def main() -> int:
     bind = os.environ.get("CORROBORATE_BIND", "127.0.0.1:8000")
     workers = int(os.environ.get("CORROBORATE_WORKERS", "1"))
     web_workers = os.environ.get("CORROBORATE_WEB_WORKERS", "2")
+    # Workers sharing this machine share its cores: each gets cores / workers intra-op threads (at least 1).
+    os.environ.setdefault("CORROBORATE_THREADS", str(max(1, (os.cpu_count() or 1) // max(1, workers))))
     where = "{}:{}".format(urlparse(url).hostname or "127.0.0.1", urlparse(url).port or 6379)
 
     def on_term(signum, frame):

@@ -87,8 +87,18 @@ class AnnotationSchema(Schema):
     start_utf16 = fields.Integer(metadata={"description": "The same span in UTF-16 code units, as browsers count."})
     end_utf16 = fields.Integer()
     label = fields.String(validate=validate.OneOf(list(LABELS)))
-    support = fields.List(fields.Nested(EvidenceSchema))
-    conflict = fields.List(fields.Nested(ConflictSchema))
+    support = fields.List(
+        fields.Nested(EvidenceSchema), metadata={"description": "The strongest supporting reports (at most N)."}
+    )
+    conflict = fields.List(
+        fields.Nested(ConflictSchema), metadata={"description": "The strongest differing reports (at most N)."}
+    )
+    supporting_reports = fields.Integer(
+        metadata={"description": "How many independent reports support the claim (also those not listed)."}
+    )
+    differing_reports = fields.Integer(
+        metadata={"description": "How many independent reports give a different value (also those not listed)."}
+    )
 
 
 class CorpusInfoSchema(Schema):

@@ -20,6 +20,8 @@ so a test or a command that sets a variable first is always heard.
 | ``CORROBORATE_TRUSTED_PROXIES`` | 0 | proxies in front of the API whose ``X-Forwarded-For`` is believed (0: none) |
 | ``CORROBORATE_MAX_BODY_BYTES`` | 8 MiB | largest request body the API reads |
 | ``CORROBORATE_REDIS_TIMEOUT`` | 0.5 | seconds the API waits for Redis before a 503 |
+| ``CORROBORATE_THREADS`` | 0 (both of the first two cores) | intra-op threads of a worker's embedding model and BLAS; ``make run`` sets cores / ``CORROBORATE_WORKERS`` (at least 1). Run one worker per core with 1 |
+| ``CORROBORATE_ANALYSIS_CACHE`` | 40000 | per-sentence analyses (vector and parse, about 4.6 KB each) the workers share in Redis: at most this many, about 180 MB |
 | ``CORROBORATE_BIND``, ``CORROBORATE_WORKERS``, ``CORROBORATE_WEB_WORKERS``, ``CORROBORATE_RUN_DIR`` | see ``service/run.py`` | ``make run`` |
 """
 
@@ -55,6 +57,8 @@ class Settings:
     # 500,000 characters of text, up to 4 UTF-8 bytes each, plus JSON escapes.
     max_body_bytes: int = 8 * 1024 * 1024
     redis_timeout: float = 0.5
+    threads: int = 0  # 0: the engine's default (both of the first two cores)
+    analysis_cache: int = 40_000
 
 
 def settings(env: Mapping[str, str] | None = None) -> Settings:
@@ -77,6 +81,8 @@ def settings(env: Mapping[str, str] | None = None) -> Settings:
         rate_limit_enabled=env.get("CORROBORATE_RATE_LIMIT_ENABLED", "1") not in ("0", "false", "no"),
         max_body_bytes=int(env.get("CORROBORATE_MAX_BODY_BYTES", d.max_body_bytes)),
         redis_timeout=float(env.get("CORROBORATE_REDIS_TIMEOUT", d.redis_timeout)),
+        threads=int(env.get("CORROBORATE_THREADS") or d.threads),
+        analysis_cache=int(env.get("CORROBORATE_ANALYSIS_CACHE") or d.analysis_cache),
     )
 
 

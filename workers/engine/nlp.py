@@ -16,3 +16,24 @@ def pipeline():
 def parse(texts: list[str], batch_size: int = 64) -> list:
     """spaCy docs of ``texts``, parsed in batches."""
     return list(pipeline().pipe(texts, batch_size=batch_size)) if texts else []
+
+
+def model_version() -> str:
+    """The spaCy model's name and version: a parse cached under it stays valid while it holds."""
+    meta = pipeline().meta
+    return f"{meta.get('lang')}_{meta.get('name')}-{meta.get('version')}"
+
+
+# What a cached parse keeps: everything the facts and dates read (tags, parse, lemmas, entities),
+# not the tok2vec tensor (large, and read by nothing after the pipeline ran).
+_EXCLUDE = ["tensor", "user_data"]
+
+
+def to_bytes(doc) -> bytes:
+    return doc.to_bytes(exclude=_EXCLUDE)
+
+
+def from_bytes(data: bytes):
+    from spacy.tokens import Doc
+
+    return Doc(pipeline().vocab).from_bytes(data, exclude=_EXCLUDE)

@@ -25,12 +25,12 @@ class Params:
     same_statement: float = 0.7  # cosine at which a sentence dated to another time is the same statement
     topic_share: float = 0.6  # a word in this share of the reports is a word of the story...
     topic_words: int = 12  # ...and the story has at most this many
-    report_fact: float = 0.25  # pair score from which an anchored fact elsewhere in a report is compared
+    report_fact: float = 0.15  # pair score from which an anchored fact elsewhere in a report is compared
     # The support model: logistic regression over judge.features(), fitted on the tuning half
     # (workers/devtools/fit_support.py); a report supports the claim's main fact above the threshold.
-    support_bias: float = -7.232
-    support_weights: tuple[float, ...] = (4.076, 1.538, 0.278, 0.930, 0.808, -0.560, 0.862, 0.079, 1.120, -0.840)
-    support_probability: float = 0.48
+    support_bias: float = -6.861
+    support_weights: tuple[float, ...] = (4.088, 1.725, 0.296, 0.824, 0.777, -0.518, 0.891, 0.123, 1.048, -0.866)
+    support_probability: float = 0.46
     figures_needed: bool = True  # a claim stating figures is supported only by a sentence giving them
 
     # compare: when two stated figures are one value
@@ -51,13 +51,16 @@ class Params:
     same_sentence: float = 0.97  # cosine at which two sentences are copies of each other
     same_event: float = 0.6  # cosine of sentences that tie a report without a date to a dated one
     event_neighbours: int = 5  # dated sentences an undated report's sentence votes with
-    page_cache: int = 20_000  # page sentence vectors kept
+    page_cache: int = 20_000  # page sentence vectors (and facts) kept in a process
+    parse_memo: int = 5_000  # spaCy parses kept in a process (a sentence seen again is not parsed again)
     copy_max_owners: int = 50  # a sentence shared by more reports than this is boilerplate, not a copy
     copy_share: float = 0.6  # reports sharing this share of the smaller one's sentences are copies
     own_min_hits: int = 2  # a report is the page itself when at least this many claims...
     own_share: float = 0.5  # ...and this share of the claims are copies of its sentences
+    evidence_shown: int = 5  # pieces of evidence listed per side (the strongest); the counts cover every report
 
     # embed and index
+    embed_model: str = "minilm-l3-int8"  # workers/engine/embed.py MODELS: minilm-l3-int8, minilm-l3, minilm-l6-int8
     max_tokens: int = 128
     embed_batch: int = 16
     scan_limit: int = 40_000  # below this many sentences a matrix product is faster than any index

@@ -18,13 +18,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from workers.engine import nlp
+from workers.engine.analyses import Analyses, SharedStore
 from workers.engine.claims import claim_sentences
 from workers.engine.corpus import Report, corpus_version, load_folder
 from workers.engine.dates import When
 from workers.engine.embed import Embedder
 from workers.engine.events import corpus_clock, timeline
-from workers.engine.facts import Fact, Facts, extract
+from workers.engine.facts import Fact, Facts
 from workers.engine.index import SentenceIndex
 from workers.engine.judge import Context, Source, Statement, idf_weights, judge
 from workers.engine.params import PARAMS
@@ -66,16 +66,21 @@ class Engine:
         reports: list[Report],
         embedder: Embedder | None = None,
         on_phase: Callable[[str, str], None] | None = None,
+        shared: SharedStore | None = None,
     ):
         """``on_phase(name, "start" | "end")`` is told as each build step starts and ends (``make bench``);
-        ``build_seconds`` then holds each step's time."""
+        ``build_seconds`` then holds each step's time. ``shared``: a store of per-sentence analyses
+        shared with other processes (``workers.queue.analyses.RedisAnalyses``; see ``analyses.py``)."""
         self.embedder = embedder or Embedder()
+        # Speed (issue 11): each sentence's vector, parse and facts worked out once.
+        self.analyses = Analyses(
+            lambda texts: self._embed(texts, {}), getattr(self.embedder, "model", "minilm"), shared
+        )
         self.on_phase = on_phase
         self.build_seconds: dict[str, float] = {}
         self._base = list(reports)
         self._vectors: dict[str, np.ndarray] = {}
         self._parsed: dict[tuple, Parsed] = {}  # (report text, url, clock) -> its claims, facts and times
-        self._page_vectors: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
         self._snapshot = self._build(self._base)
 
@@ -86,7 +91,7 @@ class Engine:
 
     def is_cached(self, sentence: str) -> bool:
         """Whether the vector of ``sentence`` is already known (no embedding needed)."""
-        return sentence in self._vectors or sentence in self._page_vectors
+        return sentence in self._vectors or self.analyses.has_vector(sentence)
 
     @property
     def distinct_sentences(self) -> int:
@@ -137,9 +142,9 @@ class Engine:
         key = (report.text, report.url, clock)
         if key not in self._parsed:
             claims = [c.text for c in claim_sentences(report.text)]
-            docs = nlp.parse(claims)
+            docs, facts = self.analyses.parses(claims)
             line = timeline(report.text, report.url, claims, docs, clock)
-            self._parsed[key] = Parsed(tuple(claims), tuple(extract(d) for d in docs), line.sentences, line.event)
+            self._parsed[key] = Parsed(tuple(claims), tuple(facts), line.sentences, line.event)
         return self._parsed[key]
 
     def _build(self, reports: list[Report]) -> Snapshot:
@@ -194,23 +199,27 @@ class Engine:
 
     # -- annotating ---------------------------------------------------------------
 
-    def annotate(self, text: str, url: str | None = None, traces: list | None = None) -> dict:
+    def annotate(
+        self, text: str, url: str | None = None, traces: list | None = None, timings: dict | None = None
+    ) -> dict:
         """Label every claim of ``text``; returns the JSON contract.
 
-        ``traces``, when given, receives per claim what the support model saw (for fitting it).
+        ``traces``, when given, receives per claim what the support model saw (for fitting it);
+        ``timings``, when given, receives the seconds of each step (``make bench``'s profile).
         """
+        clock = _Clock(timings)
         snap = self._snapshot
         sentences = split_sentences(text)
+        clock("segmentation")
         claims = claim_sentences(text, sentences)
-        if len(self._page_vectors) > PARAMS.page_cache:
-            self._page_vectors.clear()
-        vectors = self._embed([c.text for c in claims], self._page_vectors)
+        clock("claims")
+        vectors, docs, claim_facts = self.analyses.analyse([c.text for c in claims], clock)
         neighbours = snap.index.search(vectors, PARAMS.candidates) if claims else []
         excluded = frozenset(_own_groups(snap, neighbours, len(claims), url))
-        docs = nlp.parse([c.text for c in claims])
+        clock("search")
         line = timeline(text, url, [c.text for c in claims], docs, snap.clock)
         page_event = line.event or _nearest_event(snap, neighbours, excluded)
-        claim_facts = [extract(doc) for doc in docs]
+        clock("dates and events")
         context = Context(
             snap.sources,
             snap.idf,
@@ -229,18 +238,10 @@ class Engine:
             )
             if traces is not None:
                 traces.append(trace)
-            annotations.append(
-                {
-                    "text": claim.text,
-                    "start": claim.start,
-                    "end": claim.end,
-                    "start_utf16": claim.start_utf16,
-                    "end_utf16": claim.end_utf16,
-                    "label": verdict.label,
-                    "support": [e.as_dict() for e in verdict.support],
-                    "conflict": [e.as_dict() for e in verdict.conflict],
-                }
-            )
+            annotations.append((claim, verdict))
+        clock("judging")
+        annotations = [_annotation(claim, verdict) for claim, verdict in annotations]
+        clock("output")
         return {
             "annotations": annotations,
             "corpus": {
@@ -249,6 +250,41 @@ class Engine:
                 "version": snap.version,
             },
         }
+
+
+# -- speed (issue 11): the output step and the profile --------------------------------------
+
+
+def _annotation(claim, verdict) -> dict:
+    """One claim of the contract: its label as judged, the strongest ``PARAMS.evidence_shown`` pieces of
+    evidence per side, and how many reports support it and differ (all of them, also those not listed)."""
+    shown = PARAMS.evidence_shown
+    return {
+        "text": claim.text,
+        "start": claim.start,
+        "end": claim.end,
+        "start_utf16": claim.start_utf16,
+        "end_utf16": claim.end_utf16,
+        "label": verdict.label,
+        "support": [e.as_dict() for e in verdict.support[:shown]],
+        "conflict": [e.as_dict() for e in verdict.conflict[:shown]],
+        "supporting_reports": len(verdict.support),
+        "differing_reports": len(verdict.conflict),
+    }
+
+
+class _Clock:
+    """Adds the seconds since the last call to ``timings[step]`` (does nothing without ``timings``)."""
+
+    def __init__(self, timings: dict | None):
+        self.timings = timings
+        self.last = time.perf_counter()
+
+    def __call__(self, step: str) -> None:
+        if self.timings is not None:
+            now = time.perf_counter()
+            self.timings[step] = self.timings.get(step, 0.0) + now - self.last
+            self.last = now
 
 
 def _report_facts(snap: Snapshot, facts: Facts, vector: np.ndarray) -> dict:

@@ -178,6 +178,10 @@ def evidence_item_html(item: dict, kind: str) -> str:
 def evidence_html(claim: dict) -> str:
     label = claim.get("label", "")
     items = [evidence_item_html(item, kind) for kind in ("support", "conflict") for item in claim.get(kind) or []]
+    listed = len(claim.get("support") or []) + len(claim.get("conflict") or [])
+    more = int(claim.get("supporting_reports") or 0) + int(claim.get("differing_reports") or 0) - listed
+    if more > 0:
+        items.append(f'<li class="more">and {more} more report{"s" if more != 1 else ""}</li>')
     listing = f"<ul>{''.join(items)}</ul>" if items else "<div>No other report addresses this sentence.</div>"
     return f'<span class="evidence" role="tooltip"><b class="label {escape(label)}">{escape(label)}</b>{listing}</span>'
 

@@ -49,13 +49,23 @@ def evidence_line(item: dict, relation: str) -> str:
 
 
 def label_summary(claim: dict) -> str:
-    support, conflict = claim.get("support") or [], claim.get("conflict") or []
+    support, conflict = reports_count(claim, "support"), reports_count(claim, "conflict")
     parts = [SUMMARIES.get(claim["label"], claim["label"])]
     if support:
-        parts.append(f"{len(support)} report{'s' if len(support) != 1 else ''} agree")
+        parts.append(f"{support} report{'s' if support != 1 else ''} agree")
     if conflict:
-        parts.append(f"{len(conflict)} report{'s' if len(conflict) != 1 else ''} differ")
+        parts.append(f"{conflict} report{'s' if conflict != 1 else ''} differ")
+    more = support + conflict - len(claim.get("support") or []) - len(claim.get("conflict") or [])
+    if more > 0:
+        parts.append(f"the strongest listed, and {more} more report{'s' if more != 1 else ''}")
     return "; ".join(parts)
+
+
+def reports_count(claim: dict, side: str) -> int:
+    """Every report on one side (``supporting_reports``/``differing_reports``), or the listed ones in older results."""
+    key = "supporting_reports" if side == "support" else "differing_reports"
+    listed = len(claim.get(side) or [])
+    return max(int(claim.get(key) or 0), listed)
 
 
 def claim_bodies(claim: dict) -> list[dict]:

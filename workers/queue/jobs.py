@@ -39,9 +39,12 @@ def load(corpus: str | None = None):
     corpus = corpus or _corpus or config.corpus_name()
     with _lock:
         if _engine is None or _corpus != corpus:
-            from workers.engine import load_engine
+            from workers.engine import Engine
+            from workers.engine.corpus import load_folder
+            from workers.engine.embed import Embedder
 
-            _engine = load_engine(corpus)
+            # CORROBORATE_THREADS: one intra-op thread per worker when several share a machine.
+            _engine = Engine(load_folder(corpus), Embedder(threads=config.settings().threads or None))
             _corpus = corpus
             _base_version = _engine.version
             _synced = None
@@ -60,6 +63,13 @@ def sync(connection: Redis) -> str:
             engine.sync(reports)
             _synced = version
     return version
+
+
+def share_analyses(connection: Redis) -> None:
+    """Share per-sentence analyses with every worker through this Redis (bounded: CORROBORATE_ANALYSIS_CACHE)."""
+    from workers.queue.analyses import RedisAnalyses
+
+    load().analyses.store = RedisAnalyses(connection, config.settings().analysis_cache)
 
 
 def publish(connection: Redis, info: dict[str, Any] | None = None) -> None:

@@ -152,6 +152,7 @@ def make_worker(connection: redis.Redis, name: str | None = None, queue_name: st
 def prepare(connection: redis.Redis, corpus: str) -> None:
     """Load the engine in this process and sync it, before any job arrives."""
     jobs.load(corpus)
+    jobs.share_analyses(connection)
     jobs.sync(connection)
     jobs.publish(connection)
 
