@@ -43,11 +43,28 @@ def comparable(a: Fact, b: Fact) -> bool:
             return False
         return len((a.about - sides_a) & (b.about - sides_b)) >= (PARAMS.quote_overlap if a.unit == "say" else 1)
     strong_a, strong_b = anchors(a), anchors(b)
+    if a.kind == "amount":
+        # Figures are compared for the same thing: their own phrases share a word ("revenue",
+        # "buyback"), or what they count is named on both sides (deaths, passengers).
+        if (own_a & own_b) - lex["generic"] - VERBS_OF_BEING:
+            return not (anchors_of(own_a) and anchors_of(own_b) and not anchors_of(own_a) & anchors_of(own_b))
+        if strong_a and strong_b:
+            return bool(strong_a & strong_b)
+        return len(a.about & b.about) >= (1 if a.unit != "count" else 2)
+    if a.kind == "ordinal":
+        # "the 88th minute" and "the 74th minute" are the same thing only for the same player or team.
+        names_a, names_b = a.about - {a.unit}, b.about - {b.unit}
+        return bool(names_a & names_b)
     if strong_a and strong_b:
         return bool(strong_a & strong_b)
-    if a.kind == "amount":
-        return len(a.about & b.about) >= (1 if a.unit != "count" else 2)
     return bool(a.about & b.about)
+
+
+VERBS_OF_BEING = frozenset({"be", "is", "was", "were", "are", "have", "has", "had", "come", "came", "reach", "reached"})
+
+
+def anchors_of(words: frozenset[str]) -> frozenset[str]:
+    return words & lexicon()["anchors"]
 
 
 def _significant(value: float) -> int:

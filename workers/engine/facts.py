@@ -161,6 +161,11 @@ def _about(token, skip: set[int]) -> tuple[set[str], set[str]]:
                             for pobj in grand.children:
                                 if pobj.dep_ == "pobj":
                                     add(pobj, wide)
+                # "spent four hours in talks": where the time went says what it measures.
+                if child.dep_ == "prep" and child is not node and child.i not in skip:
+                    for pobj in child.children:
+                        if pobj.dep_ == "pobj" and pobj.pos_ == "NOUN":
+                            add(pobj, wide)
             break
         add(head, own)
         # "four hours of talks", "revenue of $41bn": what the measure is of.
@@ -253,7 +258,7 @@ def _unit_of(span_text: str, after: list[str]) -> tuple[str, float]:
     for word in words:
         if word in lex["currencies"]:
             return lex["currencies"][word], 1.0
-        if word in ("%", "percent", "per", "pct"):
+        if word in ("%", "percent", "per", "pct", "percentage"):
             return "percent", 1.0
         singular = word[:-1] if word.endswith("s") else word
         if singular in lex["hours"]:
@@ -703,6 +708,17 @@ def places(doc) -> list[Fact]:
     return facts
 
 
+NOT_PEOPLE = ("GPE", "NORP", "LOC", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW")
+
+
+def _a_person(token) -> bool:
+    """A proper noun that names a person (the small model calls some people ORG: a one-word ORG passes)."""
+    if token.pos_ != "PROPN" or token.ent_type_ in NOT_PEOPLE:
+        return False
+    entity = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+    return not (token.ent_type_ == "ORG" and entity is not None and len(entity) > 1)
+
+
 def agents(doc) -> list[Fact]:
     """Who did what: 'Coulter led the U.S. side', 'the penalty was scored by Mensah', 'Okafor said
     the company would keep costs down'. The act is the verb (folded by the lexicon: led = headed),
@@ -714,7 +730,7 @@ def agents(doc) -> list[Fact]:
             continue
         doers = [c for c in verb.children if c.dep_ == "nsubj"]
         doers += [p for c in verb.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
-        person = next((d for d in doers if d.pos_ == "PROPN" and d.ent_type_ not in ("GPE", "NORP", "LOC")), None)
+        person = next((d for d in doers if _a_person(d)), None)
         if person is None:
             continue
         act = canonical(verb.lemma_ or verb.text)
@@ -725,7 +741,9 @@ def agents(doc) -> list[Fact]:
             for t in obj.subtree:
                 if t.pos_ in ("NOUN", "PROPN", "ADJ", "VERB") and not t.is_stop and t is not person:
                     word = canonical(t.lemma_ or t.text)
-                    about.add("@" + word if t.ent_type_ in ("GPE", "NORP") else word)
+                    # A side named by its people ("the Russian delegation") must match; a place name
+                    # may be said two ways ("Washington's team", "the U.S. side").
+                    about.add("@" + word if t.ent_type_ == "NORP" else word)
         about -= lex["generic"]
         if about:
             surname = re.sub(r"['’]s?$", "", person.text.lower())
