@@ -33,3 +33,26 @@ def test_opening_headline_with_a_verb_is_a_claim_and_questions_are_not():
 def test_bylines_and_photo_credits_are_not_claims():
     text = "By Jane Doe\nThe delegation arrived at the residence on Thursday.\n(AA Photo)\n12:30"
     assert claim_texts(text) == ["The delegation arrived at the residence on Thursday."]
+
+
+def test_reader_prompts_bylines_and_author_notes_are_not_claims_but_captions_are():
+    text = (
+        "Rovers win the cup on penalties at the national stadium\n"
+        "By Jane Doe\n"
+        "Rovers beat City 5-4 on penalties on Saturday.\n"
+        "By Wednesday morning about 3,200 rescuers had joined the search.\n"
+        "Photo: Reuters\n"
+        "Photo: Daniel Ferrer concedes in the Old Harbour district.\n"
+        "Ferrer has conceded.\n"
+        "Tell us in the comments below.\n"
+        "Let us know on our forum.\n"
+        "Jane Doe is the Voice's sports columnist.\n"
+    )
+    claims = [c.text for c in claim_sentences(text)]
+    assert claims == [
+        "Rovers win the cup on penalties at the national stadium",
+        "Rovers beat City 5-4 on penalties on Saturday.",
+        "By Wednesday morning about 3,200 rescuers had joined the search.",
+        "Photo: Daniel Ferrer concedes in the Old Harbour district.",
+        "Ferrer has conceded.",
+    ]

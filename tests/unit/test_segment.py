@@ -77,3 +77,18 @@ def test_emoji_shift_utf16_offsets_but_not_code_points():
 
 def test_non_latin_text_is_split():
     assert texts("会谈持续了六个小时。双方同意继续。") == ["会谈持续了六个小时。", "双方同意继续。"]
+
+
+def test_a_unit_is_not_an_initial_and_a_camel_case_word_starts_a_sentence():
+    texts = [
+        s.text
+        for s in split_sentences(
+            "It was doing 95 km/h. The cause was a cracked rail. Sales hit $5.2 billion. iPad sales fell."
+        )
+    ]
+    assert texts == [
+        "It was doing 95 km/h.",
+        "The cause was a cracked rail.",
+        "Sales hit $5.2 billion.",
+        "iPad sales fell.",
+    ]

@@ -20,11 +20,31 @@ RELATED_MARKER = re.compile(
     re.IGNORECASE,
 )
 TIMESTAMP = re.compile(r"^\(?\d{1,2}[:.]\d{2}(\s?[ap]\.?m\.?)?\)?( [A-Z]{2,4})?$", re.IGNORECASE)
-BYLINE = re.compile(r"^(by|written by|reporting by|editing by|photo:|image:|source:)\s", re.IGNORECASE)
+# "By Jane Doe", "Reporting by ...": a byline is a few capitalised names, not "By Wednesday morning, ...".
+BYLINE = re.compile(
+    r"^(?:(?:written |reporting |editing )?by\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}(?:\s*[,|;].*)?$"
+    r"|(?:written|reporting|editing) by\s)",
+    re.IGNORECASE,
+)
+# "Photo: Reuters" is a credit; "Photo: Ferrer concedes in the Old Harbour district." is a caption.
+SHORT_CREDIT = re.compile(r"^(photo|image|source|picture|video)s?\s*:\s*\S+(\s+\S+){0,4}$", re.IGNORECASE)
+# Sentences that speak to the reader: "Tell us in the comments", "Listen live", "Here is what we know".
+READER = re.compile(
+    r"^(tell us|let us know|send us|hit reply|listen|contact (us|our)|forward (it|this)|share (it|this|your)|sign up|subscribe|"
+    r"click|follow us|join us|email us|write to us|download|watch (live|the)|read (more|our|the full)|"
+    r"good (morning|evening|afternoon)|welcome to|here is what we know|here's what we know|"
+    r"that'?s all( from| for)?)\b",
+    re.IGNORECASE,
+)
+# A note on who wrote the piece: "Miriam Castell is the Voice's transport columnist."
+AUTHOR_NOTE = re.compile(
+    r"\bis (?:a |an |the |our )?(?:[\w'’]+ ){0,3}(columnist|correspondent|reporter|editor|writer|contributor)\.?$",
+    re.IGNORECASE,
+)
 CREDIT = re.compile(r"^\(?[^()]{0,40}\b(photo|photograph|image|video|file)\)?$", re.IGNORECASE)
 PROMPT = re.compile(
     r"\b(leave (a|the first|your) comment|comments?$|share this|sign up|subscribe|"
-    r"click here|follow us|newsletter|all rights reserved|cookie|advertisement)\b",
+    r"click here|follow us|newsletter|all rights reserved|cookie|advertisement|forward it to a friend)\b",
     re.IGNORECASE,
 )
 
@@ -65,6 +85,8 @@ def is_claim_text(sentence: Sentence) -> bool:
     if text.rstrip("\"'”’ )").endswith("?") or text.endswith(":"):
         return False
     if TIMESTAMP.match(text) or BYLINE.match(text) or CREDIT.match(text) or PROMPT.search(text):
+        return False
+    if SHORT_CREDIT.match(text) or READER.match(text) or AUTHOR_NOTE.search(text):
         return False
     return True
 

@@ -107,18 +107,22 @@ def _is_abbreviation(line: str, dot_at: int) -> bool:
     match = WORD_BEFORE.search(line, 0, dot_at)
     if not match:
         return False
-    word = match.group(1).lower().rstrip(".")
+    original = match.group(1).rstrip(".")
+    word = original.lower()
     if word in ABBREVIATIONS:
         return True
-    # Initials and dotted acronyms: "J.", "U.S.", "D.C."
-    return bool(re.fullmatch(r"(?:[a-z]\.)*[a-z]", word)) and len(word) <= 5 and ("." in word or len(word) == 1)
+    # Initials and dotted acronyms: "J.", "U.S.", "D.C." (not the "h" of "km/h.").
+    dotted = "." in word and bool(re.fullmatch(r"(?:[a-z]\.)*[a-z]", word)) and len(word) <= 5
+    return dotted or (len(original) == 1 and original.isupper())
 
 
 def _starts_sentence(line: str, at: int) -> bool:
     if at >= len(line):
         return False
     char = line[at]
-    return not char.islower()
+    # "…$5.2 billion. iPad sales fell": a word with a capital inside starts a sentence too.
+    word = re.match(r"\w+", line[at:])
+    return not char.islower() or bool(word and any(c.isupper() for c in word.group(0)[1:]))
 
 
 def _split_line(line: str) -> list[tuple[int, int]]:
