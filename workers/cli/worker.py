@@ -31,8 +31,8 @@ def worker_command(redis_url: str, corpus: str, burst: bool, name: str | None, q
     os.environ["CORROBORATE_CORPUS"] = corpus
     threads = os.environ.get("CORROBORATE_THREADS")
     if threads and threads != "0":  # BLAS (numpy) too, before it loads
-        for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-            os.environ.setdefault(name, threads)
+        for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ.setdefault(variable, threads)
     logging.basicConfig(level=logging.WARNING if quiet else logging.INFO, format="%(asctime)s %(message)s")
     connection, answers = answering(redis_url, timeout=None, errors=queue.RedisError)
     if not answers:
