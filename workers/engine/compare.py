@@ -94,6 +94,8 @@ def same_amount(a: Fact, b: Fact) -> bool:
     if x == y:
         return True
     for one, other in ((a, b), (b, a)):
+        if other.hedge in ("above", "below"):
+            continue  # "more than 600" and "more than 400" are two different floors
         v, w = float(one.value), float(other.value)
         if one.hedge == "above" and v <= w <= v * PARAMS.above_range:
             return True

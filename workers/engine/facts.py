@@ -286,6 +286,9 @@ def amounts(doc, skip: set[int]) -> list[Fact]:
             continue
         if any(ORDINAL.match(t.text) for t in span):
             continue
+        # "Norvale One", "Formula One": a number word in a name is no figure.
+        if all(not any(c.isdigit() for c in t.text) and t.text[:1].isupper() and t.i > 0 for t in span):
+            continue
         text = span.text
         if span.start > 0 and doc[span.start - 1].text.lower() in lex["currencies"]:
             text = doc[span.start - 1].text + text
@@ -660,6 +663,33 @@ def dates(doc) -> list[Fact]:
         year = re.search(r"\b(19|20)\d{2}\b", ent.text)
         if year and not re.search(r"\b(since|until|by|before|after)\b", doc[max(0, ent.start - 1)].lower_):
             facts.append(Fact("date", "year", about, int(year.group(0)), ent.text))
+    return facts
+
+
+CLOCK_TIME = re.compile(r"(?i)\b(\d{1,2})(?:[:.](\d{2}))?\s*([ap])\.?\s?m\b|\b([01]?\d|2[0-3])[:.]([0-5]\d)\b")
+
+
+def clock_times(doc) -> list[Fact]:
+    """Times of day: 'at 9 pm', 'at 3:42 a.m.', 'at 22:41', in minutes after midnight."""
+    facts = []
+    for match in CLOCK_TIME.finditer(doc.text):
+        if match.group(3):
+            hour, minute = (
+                int(match.group(1)) % 12 + (12 if match.group(3).lower() == "p" else 0),
+                int(match.group(2) or 0),
+            )
+        else:
+            hour, minute = int(match.group(4)), int(match.group(5))
+        span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+        if span is None:
+            continue
+        about = _about(span.root, {t.i for t in span})[1]
+        about |= {
+            canonical(t.lemma_ or t.text)
+            for t in doc[max(0, span.start - 4) : span.start]
+            if t.pos_ in ("NOUN", "VERB") and not t.is_stop
+        }
+        facts.append(Fact("time", "clock", frozenset(about - lexicon()["generic"]), hour * 60 + minute, match.group(0)))
     return facts
 
 

@@ -202,8 +202,13 @@ def judge(
             and all(f.kind == "amount" for f in claim.items)
             and not any(m.kind == "amount" for _, m, _ in agreeing + differing)
         )
-        if support_probability(x, params) >= params.support_probability and not (
-            figures_missing and params.figures_needed
+        # A sentence that gives another value for the claim's detail, and agrees on none, does not
+        # back the claim as a whole: what it says differs ("lasted six hours" vs "four hours").
+        only_differs = differing and not agreeing and params.differing_blocks_support
+        if (
+            support_probability(x, params) >= params.support_probability
+            and not (figures_missing and params.figures_needed)
+            and not only_differs
         ):
             record(("main",), source.group, True, evidence())
         if score < params.detail:
@@ -223,13 +228,13 @@ def judge(
             # or a word of the story itself (the final, the quake) for when and where it happened.
             topic = context.topic if mine.kind in ("place", "date", "amount", "ordinal", "score") else frozenset()
             strong = anchors(mine) | (mine.about & topic)
-            if mine.kind == "title" or not strong:
+            if mine.kind == "title" or not (strong or mine.head or mine.kind in ("agent", "polarity")):
                 continue
             for theirs, statement, cosine in report_facts.get((mine.kind, mine.unit), []):
                 source = sources[statement.source]
                 if (
                     source.group in excluded
-                    or not (strong & (anchors(theirs) | (theirs.about & topic)))
+                    or not _same_subject(mine, theirs, strong, topic)
                     or not comparable(mine, theirs)
                     or (claim.names and not claim.names & source.names)
                     or not same_event(claim_when, statement.when, params.event_slack_days)
@@ -263,6 +268,19 @@ def judge(
                 Evidence(source.doc, source.title, statement.text, 1.0, values),
             )
     return verdict(findings)
+
+
+def _same_subject(mine, theirs, strong: frozenset[str], topic: frozenset[str]) -> bool:
+    """Whether a fact elsewhere in a report is surely about what the claim's fact is about: the same
+    anchor word (deaths, the final), the same counted noun (rescuers), the same act by someone
+    (scored the decisive penalty), or an outcome of the same two-word subject."""
+    if strong & (anchors(theirs) | (theirs.about & topic)):
+        return True
+    if mine.kind == "amount":
+        return bool(mine.head) and mine.head == theirs.head
+    if mine.kind in ("agent", "polarity"):
+        return len(mine.about & theirs.about) >= 2
+    return False
 
 
 def denies(a: Facts, b: Facts) -> bool:

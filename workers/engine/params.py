@@ -31,6 +31,7 @@ class Params:
     support_bias: float = -6.861
     support_weights: tuple[float, ...] = (4.088, 1.725, 0.296, 0.824, 0.777, -0.518, 0.891, 0.123, 1.048, -0.866)
     support_probability: float = 0.46
+    differing_blocks_support: bool = True  # a sentence differing on the claim's detail does not support it
     figures_needed: bool = True  # a claim stating figures is supported only by a sentence giving them
 
     # compare: when two stated figures are one value
