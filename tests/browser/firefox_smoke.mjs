@@ -162,7 +162,10 @@ if (!ws) {
     await value(ext, 'document.querySelector("#clear").click(), true');
     await until(context, '!document.querySelector("[data-corroborate-index], [data-corroborate-popover]")', "the marks to go");
     out.after = JSON.parse(await value(context, ARTICLE_STATE));
-    out.badgeAfterClear = await value(ext, `chrome.action.getBadgeText({ tabId: ${out.tabId} })`);
+    // The badge is cleared just after the marks: wait for it rather than race it.
+    const badge = `chrome.action.getBadgeText({ tabId: ${out.tabId} })`;
+    for (let i = 0; i < 50 && (await value(ext, badge)) !== ""; i++) await sleep(100);
+    out.badgeAfterClear = await value(ext, badge);
     out.ok = true;
     finish(0);
   } catch (err) {
