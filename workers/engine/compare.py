@@ -54,7 +54,7 @@ def comparable(a: Fact, b: Fact) -> bool:
     if a.kind == "ordinal":
         # "the 88th minute" and "the 74th minute" are the same thing only for the same player or team.
         names_a, names_b = a.about - {a.unit}, b.about - {b.unit}
-        return bool(names_a & names_b)
+        return bool(names_a & names_b) or not (names_a and names_b)
     if strong_a and strong_b:
         return bool(strong_a & strong_b)
     return bool(a.about & b.about)

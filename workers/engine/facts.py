@@ -108,6 +108,8 @@ def parse_value(text: str) -> float | None:
             seen = True
         elif word in ("and",):
             continue
+    if not seen and len(words) == 2 and words[0] in ("a", "an"):
+        return 1.0  # "a week", "an hour"
     return total + current if seen else None
 
 
@@ -398,6 +400,17 @@ def scores(doc) -> list[Fact]:
     return facts
 
 
+WORD_ORDINALS = {
+    w: n
+    for n, w in enumerate(
+        ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"), 1
+    )
+}
+WORD_RANK = re.compile(
+    r"(?i)\b(" + "|".join(list(WORD_ORDINALS)[1:]) + r")[- ](?:(straight|consecutive|successive) (\w+)|(\w+est))\b"
+)
+
+
 def ordinals(doc) -> list[Fact]:
     """'the 88th minute', 'his 15th title': a numeric ordinal and the noun it ranks."""
     facts = []
@@ -416,6 +429,11 @@ def ordinals(doc) -> list[Fact]:
                 f"{token.text} {noun.text}" if noun is not token else token.text,
             )
         )
+    # "the second-deadliest quake", "the third straight quarter": a ranking in words.
+    for match in WORD_RANK.finditer(doc.text):
+        rank = WORD_ORDINALS[match.group(1).lower()]
+        what = (match.group(3) or match.group(4)).lower()
+        facts.append(Fact("ordinal", canonical(what), frozenset({canonical(what)}), rank, match.group(0)))
     return facts
 
 
@@ -661,7 +679,10 @@ def dates(doc) -> list[Fact]:
         if weekday:
             facts.append(Fact("date", "weekday", about, weekday, ent.text))
         year = re.search(r"\b(19|20)\d{2}\b", ent.text)
-        if year and not re.search(r"\b(since|until|by|before|after)\b", doc[max(0, ent.start - 1)].lower_):
+        before_word = doc[max(0, ent.start - 1)].lower_
+        if year and before_word == "since":  # "the deadliest since 1998": a record's other end
+            facts.append(Fact("date", "since", about, int(year.group(0)), f"since {ent.text}"))
+        elif year and before_word not in ("until", "by", "before", "after"):
             facts.append(Fact("date", "year", about, int(year.group(0)), ent.text))
     return facts
 
