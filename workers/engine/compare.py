@@ -6,7 +6,7 @@ about the same thing (what a number counts, whose title, which outcome).
 
 from __future__ import annotations
 
-from workers.engine.facts import Fact
+from workers.engine.facts import NAMED, Fact
 from workers.engine.lexicon import lexicon
 from workers.engine.params import PARAMS
 
@@ -24,6 +24,16 @@ def comparable(a: Fact, b: Fact) -> bool:
         return True  # same person (the unit holds the surname)
     lex = lexicon()
     own_a, own_b = (a.own or a.about), (b.own or b.about)
+    # Figures of different people or things named on both sides are not one figure ("Ferrer raised
+    # $2.9 million", "Castell raised $3.4 million"; "Okafor's 51st minute", "Whitlow's 88th").
+    if a.kind in ("amount", "ordinal", "score", "time"):
+        who_a, who_b = (
+            _named(own_a if a.kind == "amount" else a.about),
+            _named(own_b if b.kind == "amount" else b.about),
+        )
+        if who_a and who_b and not who_a & who_b:
+            return False
+    own_a, own_b = own_a - _named(own_a), own_b - _named(own_b)
     for marker in lex["markers"]:
         if bool(own_a & marker) != bool(own_b & marker):
             return False  # a forecast is not the result, a shootout is not the match
@@ -32,10 +42,7 @@ def comparable(a: Fact, b: Fact) -> bool:
     if groups_a and groups_b and not groups_a & groups_b:
         return False  # a quarter is not a year
     if a.kind == "amount" and a.head and b.head:
-        if a.head == b.head:
-            return True
-        if a.head in lex["anchors"] and b.head in lex["anchors"]:
-            return False  # the injured are not the dead
+        return a.head == b.head  # passengers are not carriages, the injured are not the dead
     if a.kind == "agent":
         # The same act on the same thing: sides named on both ("the Russian delegation") must match.
         sides_a, sides_b = {w for w in a.about if w[0] == "@"}, {w for w in b.about if w[0] == "@"}
@@ -53,11 +60,15 @@ def comparable(a: Fact, b: Fact) -> bool:
         return len(a.about & b.about) >= (1 if a.unit != "count" else 2)
     if a.kind == "ordinal":
         # "the 88th minute" and "the 74th minute" are the same thing only for the same player or team.
-        names_a, names_b = a.about - {a.unit}, b.about - {b.unit}
+        names_a, names_b = a.about - {a.unit} - _named(a.about), b.about - {b.unit} - _named(b.about)
         return bool(names_a & names_b) or not (names_a and names_b)
     if strong_a and strong_b:
         return bool(strong_a & strong_b)
     return bool(a.about & b.about)
+
+
+def _named(words: frozenset[str]) -> frozenset[str]:
+    return frozenset(w for w in words if w.startswith(NAMED))
 
 
 VERBS_OF_BEING = frozenset({"be", "is", "was", "were", "are", "have", "has", "had", "come", "came", "reach", "reached"})

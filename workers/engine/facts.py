@@ -121,6 +121,9 @@ def _hedge(before: str) -> str:
     return ""
 
 
+NAMED = "!"  # marks a proper noun among the words a fact is about
+
+
 def _about(token, skip: set[int]) -> tuple[set[str], set[str]]:
     """Canonical content words around a number: its own phrase (the noun it counts, what that is
     of, "from" a previous value), then also the verb that governs it and that verb's subject and object."""
@@ -133,6 +136,8 @@ def _about(token, skip: set[int]) -> tuple[set[str], set[str]]:
             return
         into.add(canonical((t.lemma_ or t.text).lower()))
         into.add(canonical(t.text.lower()))
+        if t.pos_ == "PROPN":  # who or what the figure belongs to: "Ferrer raised $2.9 million"
+            into.add(NAMED + t.text.lower())
 
     for child in token.children:
         if child.dep_ in ("amod", "compound", "nmod") and child.i not in skip:
@@ -187,7 +192,9 @@ def _about(token, skip: set[int]) -> tuple[set[str], set[str]]:
             add(t, own)
             break
     keep = lambda words: {
-        w for w in words if w not in lex["generic"] and len(w) > 1 and not any(c.isdigit() for c in w)
+        w
+        for w in words
+        if w not in lex["generic"] and len(w) > 1 and (w[0] == NAMED or not any(c.isdigit() for c in w))
     }  # noqa: E731
     return keep(own), keep(own | wide)
 
@@ -313,6 +320,12 @@ def amounts(doc, skip: set[int]) -> list[Fact]:
         number_tokens = [t for t in span if t.like_num]
         anchor = number_tokens[-1] if number_tokens else span.root
         after = [t.text for t in doc[span.end : span.end + 2]]
+        if (
+            span.end < len(doc)
+            and doc[span.end].lower_ in ("ago", "earlier", "before", "later", "after")
+            and re.search(r"\b(second|minute|hour|day|week|fortnight|month|year|decade)s?\b", text.lower())
+        ):
+            continue  # "a day after", "two years ago": when, not how long
         if span.end + 2 < len(doc) and doc[span.end + 2].lower_ in ("ago", "earlier", "before", "later"):
             after = []  # "46 million a year ago": the time words date the figure, they are not its unit
         unit, factor = _unit_of(text, after)
