@@ -42,7 +42,9 @@ def comparable(a: Fact, b: Fact) -> bool:
     if groups_a and groups_b and not groups_a & groups_b:
         return False  # a quarter is not a year
     if a.kind == "amount" and a.head and b.head:
-        return a.head == b.head  # passengers are not carriages, the injured are not the dead
+        # Passengers are not carriages, the injured are not the dead; "magnitude 6.4 quake" and
+        # "magnitude 6.2" count the same thing when one's noun is in the other's phrase.
+        return a.head == b.head or a.head in own_b or b.head in own_a
     if a.kind == "agent":
         # The same act on the same thing: sides named on both ("the Russian delegation") must match.
         sides_a, sides_b = {w for w in a.about if w[0] == "@"}, {w for w in b.about if w[0] == "@"}

@@ -571,6 +571,7 @@ def polarity(doc) -> tuple[list[Fact], bool]:
             token.dep_ == "neg"
             or token.lower_ in ("not", "n't", "never")
             or (token.lower_ == "no" and token.dep_ in ("det", "neg", "advmod"))
+            or (token.lower_ in ("nobody", "nothing", "none") and token.dep_ in ("nsubj", "nsubjpass", "dobj"))
         ):
             head = (
                 token.head
