@@ -41,6 +41,11 @@ def comparable(a: Fact, b: Fact) -> bool:
     groups_b = {i for i, g in enumerate(lex["alternatives"]) if own_b & g}
     if groups_a and groups_b and not groups_a & groups_b:
         return False  # a quarter is not a year
+    if a.kind == "amount" and bool(a.head) != bool(b.head):
+        # One side says what it counts: the other must speak of it too ("an 80 km/h limit" is no speed).
+        head, other = (a.head, b) if a.head else (b.head, a)
+        if head not in other.about:
+            return False
     if a.kind == "amount" and a.head and b.head:
         # Passengers are not carriages, the injured are not the dead; "magnitude 6.4 quake" and
         # "magnitude 6.2" count the same thing when one's noun is in the other's phrase.

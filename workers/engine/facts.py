@@ -199,7 +199,31 @@ def _about(token, skip: set[int]) -> tuple[set[str], set[str]]:
     return keep(own), keep(own | wide)
 
 
-UNIT_WORDS = {
+MEASURE_WORDS = {
+    "km",
+    "h",
+    "kph",
+    "mph",
+    "mm",
+    "cm",
+    "m",
+    "kg",
+    "km/h",
+    "metre",
+    "meter",
+    "mile",
+    "tonne",
+    "ton",
+    "degree",
+    "feet",
+    "ft",
+    "inch",
+    "kilometre",
+    "kilometer",
+    "point",
+    "points",
+}
+UNIT_WORDS = MEASURE_WORDS | {
     "%",
     "percent",
     "per",
@@ -242,6 +266,7 @@ def _counted(token, span) -> str:
             or word in UNIT_WORDS
             or word.rstrip("s") in lex["hours"]
             or head.pos_ in ("ADP", "DET", "NUM")
+            or (canonical(word) in lex["generic"] and head.pos_ == "NOUN")  # "212 people were killed"
         ):
             node = head
             continue
@@ -251,7 +276,11 @@ def _counted(token, span) -> str:
             return ""  # "rose 5%": a verb says what happened, not what is counted
         node = head
     for t in token.doc[span.end : span.end + 2]:
-        if t.pos_ in ("NOUN", "ADJ", "VERB") and t.lower_.rstrip("s") not in lex["hours"]:
+        if (
+            t.pos_ in ("NOUN", "ADJ", "VERB")
+            and t.lower_.rstrip("s") not in lex["hours"]
+            and canonical(t.lemma_ or t.text) not in lex["generic"]
+        ):
             return canonical(t.lemma_ or t.text)
     return ""
 
@@ -267,6 +296,8 @@ def _unit_of(span_text: str, after: list[str]) -> tuple[str, float]:
     for word in words:
         if word in lex["currencies"]:
             return lex["currencies"][word], 1.0
+        if word == "percentage" and "point" in " ".join(words):
+            return "points", 1.0  # "7.6 percentage points" is a gap between two shares, not a share
         if word in ("%", "percent", "per", "pct", "percentage"):
             return "percent", 1.0
         singular = word[:-1] if word.endswith("s") else word
