@@ -169,3 +169,32 @@ def test_html_reports_in_the_corpus_folder_are_read_as_article_text(tmp_path, en
     reports = {r.doc: r for r in load_folder(tmp_path)}
     assert set(reports) == {"wire", "note"}
     assert "Home | World" not in reports["wire"].text and "five hours" in reports["wire"].text
+
+
+def test_reports_of_another_event_change_no_label_and_are_never_evidence(engine):
+    from workers.engine import Engine
+    from workers.engine.corpus import Report
+
+    earlier = [
+        Report(
+            "geneva_2019",
+            "Envoys meet in Geneva over embassy staffing",
+            "Envoys meet in Geneva over embassy staffing\nGENEVA, 14 May 2019 (Wire) - U.S. and Russian diplomats met "
+            "for four hours in Geneva on Tuesday to discuss the operation of their embassies, officials said.\n"
+            "The talks were held at the Russian mission and led by deputy foreign ministers.\n"
+            "Both sides called the meeting constructive and agreed to meet again in the autumn.\n",
+        ),
+        Report(
+            "geneva_2019_b",
+            "Geneva talks on diplomatic property end without a deal",
+            "Geneva talks on diplomatic property end without a deal\nPublished 15 May 2019\nRussian and American "
+            "officials ended five hours of talks in Geneva on Tuesday without agreement on seized diplomatic property.\n"
+            "The Russian delegation was led by Deputy Foreign Minister Sergei Ryabkov.\n",
+        ),
+    ]
+    wider = Engine(list(engine.reports) + earlier, embedder=engine.embedder)
+    for prefix in ("002", "004"):
+        before = engine.annotate(seed(prefix))["annotations"]
+        after = wider.annotate(seed(prefix))["annotations"]
+        assert [a["label"] for a in after] == [a["label"] for a in before]
+        assert not {e["doc"] for a in after for e in a["support"] + a["conflict"]} & {"geneva_2019", "geneva_2019_b"}

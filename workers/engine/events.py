@@ -133,7 +133,12 @@ def publication_date(text: str, url: str | None, clock: dt.date | None = None) -
 def corpus_clock(texts: list[tuple[str, str | None]]) -> dt.date | None:
     """The middle of the dates the reports give, for datelines with no year and dates like 12/03/2025."""
     found = sorted(d for text, url in texts if (d := publication_date(text, url)))
-    return found[len(found) // 2] if found else None
+    if not found:
+        return None
+    # The year most reports give, so that reports of an earlier event do not move the clock.
+    year = Counter(d.year for d in found).most_common(1)[0][0]
+    in_year = [d for d in found if d.year == year]
+    return in_year[len(in_year) // 2]
 
 
 def _anchor(sentence: str, reference: dt.date | None, doc) -> When | None:

@@ -48,11 +48,13 @@ class Params:
     other_time_min: int = 2  # ...and at least this many, to move the report to that other time
 
     # pipeline: the corpus and the page
-    candidates: int = 40  # nearest corpus sentences looked at per claim
+    candidates: int = 40  # nearest corpus sentences of the claim's event looked at per claim...
+    candidate_pool: int = 3  # ...out of this many times as many nearest sentences of any event
     same_sentence: float = 0.97  # cosine at which two sentences are copies of each other
     same_event: float = 0.6  # cosine of sentences that tie a report without a date to a dated one
     event_neighbours: int = 5  # dated sentences an undated report's sentence votes with
     page_cache: int = 20_000  # page sentence vectors (and facts) kept in a process
+    scope_cache: int = 256  # page events whose word weights, story words and names are kept
     parse_memo: int = 5_000  # spaCy parses kept in a process (a sentence seen again is not parsed again)
     copy_max_owners: int = 50  # a sentence shared by more reports than this is boilerplate, not a copy
     copy_share: float = 0.6  # reports sharing this share of the smaller one's sentences are copies
@@ -63,7 +65,9 @@ class Params:
     # embed and index
     embed_model: str = "minilm-l3-int8"  # workers/engine/embed.py MODELS: minilm-l3-int8, minilm-l3, minilm-l6-int8
     max_tokens: int = 128
-    embed_batch: int = 16
+    embed_batch: int = (
+        1  # int8 scales activations per call: batched, a sentence's vector would depend on its batch-mates
+    )
     scan_limit: int = 40_000  # below this many sentences a matrix product is faster than any index
     probes: int = 12
     index_batch: int = 64  # from this many queries on, the inverted lists are scored list by list, for all at once

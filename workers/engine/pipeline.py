@@ -14,7 +14,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -23,7 +23,7 @@ from workers.engine.claims import claim_sentences
 from workers.engine.corpus import Report, corpus_version, load_folder
 from workers.engine.dates import When
 from workers.engine.embed import Embedder
-from workers.engine.events import corpus_clock, timeline
+from workers.engine.events import corpus_clock, same_event, timeline
 from workers.engine.facts import Fact, Facts
 from workers.engine.index import SentenceIndex
 from workers.engine.judge import Context, Source, Statement, idf_weights, judge
@@ -48,6 +48,7 @@ class Snapshot:
     topic: frozenset[str]  # common nouns most reports use: what the story is about
     clock: object  # the middle of the reports' dates, for datelines with no year
     version: str
+    scopes: dict = field(default_factory=dict)  # page event -> (idf, topic, names) of its reports
 
 
 @dataclass(frozen=True)
@@ -214,28 +215,33 @@ class Engine:
         claims = claim_sentences(text, sentences)
         clock("claims")
         vectors, docs, claim_facts = self.analyses.analyse([c.text for c in claims], clock)
-        neighbours = snap.index.search(vectors, PARAMS.candidates) if claims else []
+        neighbours = snap.index.search(vectors, PARAMS.candidates * PARAMS.candidate_pool) if claims else []
         excluded = frozenset(_own_groups(snap, neighbours, len(claims), url))
         clock("search")
         line = timeline(text, url, [c.text for c in claims], docs, snap.clock)
         page_event = line.event or _nearest_event(snap, neighbours, excluded)
         clock("dates and events")
+        idf, topic, names = _scope(snap, page_event)
         context = Context(
             snap.sources,
-            snap.idf,
+            idf,
             excluded,
             snap.titled,
             page_names=frozenset(n for f in claim_facts for n in f.names),
-            corpus_names=snap.names,
-            topic=snap.topic,
+            corpus_names=names,
+            topic=topic,
         )
         annotations = []
         for claim, facts, (ids, cosines), vector, when in zip(claims, claim_facts, neighbours, vectors, line.sentences):
-            candidates = [(snap.statements[i], float(c)) for i, c in zip(ids, cosines)]
+            # Sentences of other events may crowd the nearest ones: keep the claim's own event's first.
+            claim_when = when or page_event
+            nearest = [(snap.statements[i], float(c)) for i, c in zip(ids, cosines)]
+            candidates = [pair for pair in nearest if same_event(claim_when, pair[0].when, PARAMS.event_slack_days)]
+            candidates = candidates[: PARAMS.candidates] + [
+                pair for pair in nearest if pair not in candidates and pair[1] >= PARAMS.same_statement
+            ]
             trace = [] if traces is not None else None
-            verdict = judge(
-                facts, when or page_event, candidates, context, _report_facts(snap, facts, vector), trace=trace
-            )
+            verdict = judge(facts, claim_when, candidates, context, _report_facts(snap, facts, vector), trace=trace)
             if traces is not None:
                 traces.append(trace)
             annotations.append((claim, verdict))
@@ -349,6 +355,22 @@ def _report_events(events: list[When | None], vectors: np.ndarray, owners: np.nd
         if tally:
             events[number] = events[tally.most_common(1)[0][0]]
     return events
+
+
+def _scope(snap: Snapshot, event: When | None) -> tuple[dict[str, float], frozenset[str], frozenset[str]]:
+    """Word weights, story words and names from the reports of the page's own event only, so that
+    reports of another event change nothing about how the page is judged."""
+    if event not in snap.scopes:
+        same = {n for n, e in enumerate(snap.events) if same_event(event, e, PARAMS.event_slack_days)}
+        statements = tuple(s for s in snap.statements if s.source in same)
+        if len(snap.scopes) > PARAMS.scope_cache:
+            snap.scopes.clear()
+        snap.scopes[event] = (
+            idf_weights([s.facts.terms for s in statements]),
+            _topic(statements, len(same)),
+            frozenset().union(*(snap.sources[n].names for n in same)),
+        )
+    return snap.scopes[event]
 
 
 def _topic(statements: tuple[Statement, ...], reports: int) -> frozenset[str]:
