@@ -847,6 +847,9 @@ def agents(doc) -> list[Fact]:
     return facts
 
 
+NAME_ENTITIES = ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC")
+
+
 def _figure_term(token) -> str:
     value = parse_value(token.text) if token.like_num else None
     return "#" + (f"{value:g}" if value is not None else token.text.replace(",", ""))
@@ -873,7 +876,14 @@ def extract(doc) -> Facts:
         + places(doc)
         + agents(doc)
     )
-    names = frozenset(canonical(t.lemma_ or t.text) for t in doc if t.pos_ == "PROPN" and len(t.text) > 1)
+    words = [t for t in doc if t.is_alpha and len(t.text) > 3]
+    title_case = len(words) >= 3 and sum(t.text[0].isupper() for t in words) >= 0.6 * len(words)
+    # In a headline in title case every word looks like a name: only the named entities are names.
+    names = frozenset(
+        canonical(t.lemma_ or t.text)
+        for t in doc
+        if len(t.text) > 1 and (t.ent_type_ in NAME_ENTITIES if title_case else t.pos_ == "PROPN")
+    )
     terms = {
         canonical(t.lemma_ or t.text)
         for t in doc
