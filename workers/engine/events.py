@@ -168,10 +168,17 @@ def timeline(text: str, url: str | None, sentences: list[str], docs: list, clock
     if event is not None and fine:
         elsewhere = [a for a in fine if not a.overlaps(event, 31)]
         if len(elsewhere) >= PARAMS.other_time_min and len(elsewhere) >= PARAMS.other_time_share * len(fine):
+            # Dates that give their year say best where the piece is; "in February" may be either year.
+            with_year = [a for a in elsewhere if re.search(r"\b(1[89]|20)\d\d\b", a.text or "")]
+            elsewhere = with_year or elsewhere
             months = Counter((a.start.year, a.start.month) for a in elsewhere)
             (year, month), _ = months.most_common(1)[0]
             in_month = [a for a in elsewhere if (a.start.year, a.start.month) == (year, month)]
             event = Counter(in_month).most_common(1)[0][0]
+            # An archive piece: "in February", "on Tuesday" count from the time it is about,
+            # not from the day it was published.
+            reference = event.end
+            anchors = [_anchor(s, reference, d) for s, d in zip(sentences, docs)]
     # A sentence's own anchor counts when it points elsewhere; "in 2025" in a report of 14 March 2025
     # says nothing more precise than the report's own date.
     own = [a if a and not (event and a.overlaps(event) and _wider(a, event)) else None for a in anchors]

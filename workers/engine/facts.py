@@ -455,6 +455,9 @@ WORD_RANK = re.compile(
 )
 
 
+TOP_RANK = re.compile(r"(?i)\b(?:the|its|their|his|her)\s+(\w+est)\b(?=\s+[a-z])")
+
+
 def ordinals(doc) -> list[Fact]:
     """'the 88th minute', 'his 15th title': a numeric ordinal and the noun it ranks."""
     facts = []
@@ -473,6 +476,12 @@ def ordinals(doc) -> list[Fact]:
                 f"{token.text} {noun.text}" if noun is not token else token.text,
             )
         )
+    # "the largest acquisition in its history": first of its kind, unless only "since" some year.
+    for match in TOP_RANK.finditer(doc.text):
+        rest = doc.text[match.end() : match.end() + 40].lower()
+        if " since " not in f" {rest} " and not WORD_RANK.search(doc.text[max(0, match.start() - 12) : match.end()]):
+            what = match.group(1).lower()
+            facts.append(Fact("ordinal", canonical(what), frozenset({canonical(what)}), 1, match.group(0)))
     # "the second-deadliest quake", "the third straight quarter": a ranking in words.
     for match in WORD_RANK.finditer(doc.text):
         rank = WORD_ORDINALS[match.group(1).lower()]
