@@ -28,9 +28,9 @@ class Params:
     report_fact: float = 0.15  # pair score from which an anchored fact elsewhere in a report is compared
     # The support model: logistic regression over judge.features(), fitted on the tuning half
     # (workers/devtools/fit_support.py); a report supports the claim's main fact above the threshold.
-    support_bias: float = -6.861
-    support_weights: tuple[float, ...] = (4.088, 1.725, 0.296, 0.824, 0.777, -0.518, 0.891, 0.123, 1.048, -0.866)
-    support_probability: float = 0.46
+    support_bias: float = -6.496
+    support_weights: tuple[float, ...] = (4.079, 1.602, -0.095, 0.913, 0.836, -0.531, 0.923, 0.143, 0.870, -0.996)
+    support_probability: float = 0.40
     differing_blocks_support: bool = True  # a sentence differing on the claim's detail does not support it
     figures_needed: bool = True  # a claim stating figures is supported only by a sentence giving them
 
