@@ -326,6 +326,17 @@ def amounts(doc, skip: set[int]) -> list[Fact]:
             continue
         if any(ORDINAL.match(t.text) for t in span):
             continue
+        # "phase 3", "Article 5", "Route 66": a number after the noun it labels names it, counts nothing.
+        if (
+            len(span) == 1
+            and span[0].dep_ == "nummod"
+            and span[0].head.i == span.start - 1
+            and span[0].head.pos_ in ("NOUN", "PROPN")
+            and span[0].text.isdigit()
+            and len(span[0].text) <= 2
+            and canonical(span[0].head.lemma_ or span[0].head.text) not in lex["anchors"]
+        ):
+            continue
         # "Norvale One", "Formula One": a number word in a name is no figure.
         if all(not any(c.isdigit() for c in t.text) and t.text[:1].isupper() and t.i > 0 for t in span):
             continue
