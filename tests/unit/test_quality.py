@@ -15,11 +15,10 @@ import pytest
 from workers.devtools.evaluate import label_class
 from workers.devtools.gold import gold_sets
 
-# Floors under the measured figures (README, "Quality, measured"), not the targets: a change
-# that loses quality on the seed sets fails here. The targets (macro-F1 0.85, conflict recall
-# 0.75) are not met yet; `make eval` shows how far each set is.
-MACRO_F1_TARGET = 0.62
-CONFLICT_RECALL_TARGET = 0.5
+# Floors a little under the measured figures (README, "Quality, measured"), not the targets: a
+# change that loses quality on the seed sets or the tuning half fails here. The targets
+# (macro-F1 0.85, conflict recall 0.75) are not met yet; `make eval` shows how far each set is.
+FLOORS = {"seed": (0.72, 0.6), "tune": (0.68, 0.6)}  # split: (macro-F1, conflict recall)
 LABELS = ("corroborated", "mixed", "contradicted", "unverified", None)
 
 
@@ -48,22 +47,27 @@ def test_stories_are_split_by_story_across_at_least_five_domains():
     assert sum(len([r for r in g.rows if r["label"]]) for g in stories) >= 600
 
 
-@pytest.fixture(scope="module")
-def result():
+@pytest.fixture(scope="module", params=sorted(FLOORS))
+def result(request):
     from workers.devtools.evaluate import evaluate, summarise
-    from workers.engine import load_engine
+    from workers.engine import Engine
+    from workers.engine.corpus import load_folder
+    from workers.engine.embed import Embedder
 
-    items = []
-    for gold in gold_sets(splits=["seed"]):
-        items += evaluate(load_engine(str(gold.corpus)), gold.rows, gold.pages, gold.urls)["items"]
-    return summarise(items)
-
-
-def test_macro_f1_target(result):
-    macro_f1 = result["macro_f1"]
-    assert macro_f1 >= MACRO_F1_TARGET, f"macro-F1 {macro_f1:.3f} < {MACRO_F1_TARGET}; run `make eval`"
+    embedder, items = Embedder(), []
+    for gold in gold_sets(splits=[request.param]):
+        engine = Engine(load_folder(gold.corpus), embedder)
+        items += evaluate(engine, gold.rows, gold.pages, gold.urls)["items"]
+    return request.param, summarise(items)
 
 
-def test_conflict_recall_target(result):
-    recall = result["conflict_recall"]
-    assert recall >= CONFLICT_RECALL_TARGET, f"conflict recall {recall:.3f} < {CONFLICT_RECALL_TARGET}; run `make eval`"
+def test_macro_f1_floor(result):
+    split, metrics = result
+    floor = FLOORS[split][0]
+    assert metrics["macro_f1"] >= floor, f"{split}: macro-F1 {metrics['macro_f1']:.3f} < {floor}; run `make eval`"
+
+
+def test_conflict_recall_floor(result):
+    split, metrics = result
+    floor = FLOORS[split][1]
+    assert metrics["conflict_recall"] >= floor, f"{split}: conflict recall {metrics['conflict_recall']:.3f} < {floor}"
