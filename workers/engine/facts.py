@@ -868,6 +868,7 @@ def agents(doc) -> list[Fact]:
 
 
 NAME_ENTITIES = ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC")
+NOT_NAMES = ("DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY")
 
 
 def _figure_term(token) -> str:
@@ -902,7 +903,9 @@ def extract(doc) -> Facts:
     names = frozenset(
         canonical(t.lemma_ or t.text)
         for t in doc
-        if len(t.text) > 1 and (t.ent_type_ in NAME_ENTITIES if title_case else t.pos_ == "PROPN")
+        if len(t.text) > 1
+        and t.ent_type_ not in NOT_NAMES  # "Friday", "March" are dates, not names
+        and (t.ent_type_ in NAME_ENTITIES if title_case else t.pos_ == "PROPN")
     )
     terms = {
         canonical(t.lemma_ or t.text)
