@@ -648,6 +648,13 @@ def polarity(doc) -> tuple[list[Fact], bool]:
                     for t in head.subtree
                     if t.pos_ in ("NOUN", "PROPN", "VERB", "ADJ", "NUM") and not t.is_stop
                 }
+                # "The driver survived and has not been arrested": the subject of the first verb is denied of too.
+                if head.dep_ == "conj" and not any(c.dep_ in ("nsubj", "nsubjpass") for c in head.children):
+                    denied |= {
+                        canonical(c.lemma_ or c.text)
+                        for c in head.head.children
+                        if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ in ("NOUN", "PROPN")
+                    }
         if (
             token.pos_ not in ("VERB", "ADJ", "NOUN", "ADV", "ADP")
             or token.dep_ == "prt"
