@@ -228,7 +228,7 @@ def judge(
             # or a word of the story itself (the final, the quake) for when and where it happened.
             topic = context.topic if mine.kind in ("place", "date", "amount", "ordinal", "score") else frozenset()
             strong = anchors(mine) | (mine.about & topic)
-            if mine.kind == "title" or not (strong or mine.head or mine.kind in ("agent", "polarity")):
+            if mine.kind == "title" or not (strong or mine.head or mine.kind in ("agent", "polarity", "score", "time")):
                 continue
             for theirs, statement, cosine in report_facts.get((mine.kind, mine.unit), []):
                 source = sources[statement.source]
@@ -280,6 +280,8 @@ def _same_subject(mine, theirs, strong: frozenset[str], topic: frozenset[str]) -
         return bool(mine.head) and mine.head == theirs.head
     if mine.kind in ("agent", "polarity"):
         return len(mine.about & theirs.about) >= 2
+    if mine.kind in ("score", "time"):  # a tally or a time of day of the same thing ("shootout", "polls closed")
+        return bool(mine.about & theirs.about)
     return False
 
 
