@@ -34,6 +34,11 @@ def _submit(summary: str, schema: str, answers: dict, **extra) -> dict:
     }
 
 
+def _read(summary: str, answers: dict, *errors: int, **extra) -> dict:
+    """A GET (or DELETE) without a body: its answers plus ``errors`` and the errors any call can get."""
+    return {"summary": summary, **extra, "responses": {**answers, **_errors(*errors, *COMMON)}}
+
+
 def build_spec() -> dict:
     spec = APISpec(
         title="Corroborate",
@@ -61,9 +66,8 @@ def build_spec() -> dict:
     doc_id = {"name": "doc", "in": "path", "required": True, "schema": {"type": "string"}}
     admin = [{"bearer": []}]
 
-    spec.path(
-        path="/api/v1/annotations",
-        operations={
+    paths = {
+        "/api/v1/annotations": {
             "post": _submit(
                 "Queue a page for annotation",
                 "AnnotationRequest",
@@ -73,24 +77,16 @@ def build_spec() -> dict:
                 },
             )
         },
-    )
-    spec.path(
-        path="/api/v1/annotations/{job_id}",
-        operations={
-            "get": {
-                "summary": "The state of a job: queued, started, finished (with the result) or failed (with the error)",
-                "parameters": [job_id],
-                "responses": {"200": _json("AnnotationJob", "The job"), **_errors(404, *COMMON)},
-            }
+        "/api/v1/annotations/{job_id}": {
+            "get": _read(
+                "The state of a job: queued, started, finished (with the result) or failed (with the error)",
+                {"200": _json("AnnotationJob", "The job")},
+                404,
+                parameters=[job_id],
+            )
         },
-    )
-    spec.path(
-        path="/api/v1/documents",
-        operations={
-            "get": {
-                "summary": "The reports added to the corpus",
-                "responses": {"200": _json("DocumentList", "Added reports"), **_errors(*COMMON)},
-            },
+        "/api/v1/documents": {
+            "get": _read("The reports added to the corpus", {"200": _json("DocumentList", "Added reports")}),
             "post": _submit(
                 "Add a report to the corpus (admin token)",
                 "DocumentRequest",
@@ -98,41 +94,33 @@ def build_spec() -> dict:
                 security=admin,
             ),
         },
-    )
-    spec.path(
-        path="/api/v1/documents/{doc}",
-        operations={
-            "get": {
-                "summary": "One added report, with its text",
-                "parameters": [doc_id],
-                "responses": {"200": _json("Document", "The report"), **_errors(404, *COMMON)},
-            },
-            "delete": {
-                "summary": "Remove an added report (admin token)",
-                "parameters": [doc_id],
-                "security": admin,
-                "responses": {"204": {"description": "Removed"}, **_errors(404, *COMMON)},
-            },
+        "/api/v1/documents/{doc}": {
+            "get": _read(
+                "One added report, with its text", {"200": _json("Document", "The report")}, 404, parameters=[doc_id]
+            ),
+            "delete": _read(
+                "Remove an added report (admin token)",
+                {"204": {"description": "Removed"}},
+                404,
+                parameters=[doc_id],
+                security=admin,
+            ),
         },
-    )
-    spec.path(
-        path="/api/v1/health",
-        operations={
-            "get": {
-                "summary": "Redis reachable, queue length, workers alive, corpus size and version",
-                "responses": {"200": _json("Health", "Health"), **_errors(*COMMON)},
-            }
+        "/api/v1/health": {
+            "get": _read(
+                "Redis reachable, queue length, workers alive, corpus size and version",
+                {"200": _json("Health", "Health")},
+            )
         },
-    )
-    spec.path(
-        path="/api/v1/openapi.json",
-        operations={
+        "/api/v1/openapi.json": {
             "get": {
                 "summary": "This document",
                 "responses": {"200": {"description": "OpenAPI 3 document"}},
             }
         },
-    )
+    }
+    for path, operations in paths.items():
+        spec.path(path=path, operations=operations)
     document = spec.to_dict()
     if current_app.config.get("API_TOKEN"):
         document["security"] = [{"bearer": []}]

@@ -21,6 +21,17 @@ TEXT_RULE = "Not blank; no NUL character and no lone surrogate (the same rule as
 FIELD_PATTERN = r"^[^\x00]*$"
 
 
+def optional_field(max_length: int, description: str | None = None) -> fields.String:
+    """An optional string field (null allowed) of at most ``max_length`` characters, with no NUL or lone surrogate."""
+    metadata = {"description": description} if description else {}
+    return fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=[validate.Length(max=max_length), valid_field],
+        metadata={**metadata, "pattern": FIELD_PATTERN},
+    )
+
+
 def valid_text(value: str) -> None:
     """The one text rule (workers.text_rules), for a page or a report."""
     problem = text_problem(value)
@@ -48,18 +59,8 @@ class AnnotationRequestSchema(Schema):
             "pattern": TEXT_PATTERN,
         },
     )
-    url = fields.String(
-        load_default=None,
-        allow_none=True,
-        validate=[validate.Length(max=MAX_URL), valid_field],
-        metadata={"description": "Where the page is; kept with the job.", "pattern": FIELD_PATTERN},
-    )
-    title = fields.String(
-        load_default=None,
-        allow_none=True,
-        validate=[validate.Length(max=MAX_TITLE), valid_field],
-        metadata={"pattern": FIELD_PATTERN},
-    )
+    url = optional_field(MAX_URL, "Where the page is; kept with the job.")
+    title = optional_field(MAX_TITLE)
 
 
 class EvidenceSchema(Schema):
@@ -135,18 +136,8 @@ class DocumentRequestSchema(Schema):
         validate=[validate.Length(min=1, max=MAX_TEXT), valid_text],
         metadata={"description": TEXT_RULE, "pattern": TEXT_PATTERN},
     )
-    url = fields.String(
-        load_default=None,
-        allow_none=True,
-        validate=[validate.Length(max=MAX_URL), valid_field],
-        metadata={"pattern": FIELD_PATTERN},
-    )
-    source = fields.String(
-        load_default=None,
-        allow_none=True,
-        validate=[validate.Length(max=MAX_TITLE), valid_field],
-        metadata={"pattern": FIELD_PATTERN},
-    )
+    url = optional_field(MAX_URL)
+    source = optional_field(MAX_TITLE)
 
 
 class DocumentSchema(Schema):

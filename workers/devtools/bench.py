@@ -50,6 +50,7 @@ from rich.table import Table
 from workers.engine import PARAMS, Engine, load_engine
 from workers.engine.claims import claim_sentences
 from workers.engine.corpus import Report, load_folder
+from workers.engine.dates import MONTH_NAMES
 from workers.engine.embed import Embedder
 from workers.engine.events import publication_date
 from workers.engine.index import SentenceIndex
@@ -212,8 +213,8 @@ STAND_INS = [
 ]
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 WEEKDAY = re.compile(r"\b(" + "|".join(WEEKDAYS) + r")\b")
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August"]
-MONTH = re.compile(r"\b(January|February|March|April)\b")
+MONTHS = list(MONTH_NAMES[:8])
+MONTH = re.compile(r"\b(" + "|".join(MONTH_NAMES[:4]) + r")\b")
 CITIES = ["Istanbul", "Riyadh", "Ankara", "Geneva", "Vienna", "Helsinki", "Doha", "Budapest", "Oslo", "Abu Dhabi"]
 CITY = re.compile(r"\b(Istanbul|Riyadh|Ankara|Geneva|Vienna|Doha)\b")
 NUMBER_WORDS = ["two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "twelve"]

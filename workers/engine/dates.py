@@ -255,6 +255,15 @@ NOT_EVENT_NOUN = frozenset(
     }
 )
 
+# The one home of the month names (English, from the stdlib calendar): facts.py, events.py and the
+# bench read them from here. MONTH_NUMBERS: every lower-case name and abbreviation ("sept" too) -> 1..12.
+MONTH_NAMES: tuple[str, ...] = tuple(calendar.month_name[1:])
+MONTH_NUMBERS: dict[str, int] = {
+    name: number
+    for number, month in enumerate(MONTH_NAMES, 1)
+    for name in (month[:3].lower(), *(("sept",) if number == 9 else ()), month.lower())
+}
+
 # --------------------------------------------------------------------------------------
 # Derived patterns (from the stdlib calendar, so no hand-typed month lists).
 # --------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from workers.engine import dates
-from workers.engine.dates import When
+from workers.engine.dates import MONTH_NUMBERS, When
 from workers.engine.params import PARAMS
 
 # A DATE entity is an anchor only when it names a calendar time: a year, a month, a weekday,
@@ -35,27 +35,7 @@ class Timeline:
     sentences: tuple[When | None, ...]
 
 
-MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ],
-        1,
-    )
-    for name in names
-}
+MONTHS = MONTH_NUMBERS
 MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 FULL_DATE = re.compile(
     rf"(?i)\b{MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d\d)\b"

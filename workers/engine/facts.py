@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from workers.engine.dates import MONTH_NAMES
 from workers.engine.lexicon import canonical, lexicon
 
 
@@ -700,26 +701,7 @@ def polarity(doc) -> tuple[list[Fact], bool]:
 
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-MONTHS = {
-    m: i
-    for i, m in enumerate(
-        (
-            "january",
-            "february",
-            "march",
-            "april",
-            "may",
-            "june",
-            "july",
-            "august",
-            "september",
-            "october",
-            "november",
-            "december",
-        ),
-        1,
-    )
-}
+MONTHS = {m.lower(): i for i, m in enumerate(MONTH_NAMES, 1)}
 DAY_OF_MONTH = re.compile(
     r"(?i)\b(" + "|".join(m[:3] for m in MONTHS) + r")[a-z]*\.?\s+(\d{1,2})\b"
     r"|\b(\d{1,2})\s+(" + "|".join(m[:3] for m in MONTHS) + r")[a-z]*\b"
