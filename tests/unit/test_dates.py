@@ -1,10 +1,10 @@
-"""When a report and each of its sentences is about: publication dates, datelines, time anchors, rounds."""
+"""When a report and each of its sentences is about: publication dates, datelines, time anchors."""
 
 import datetime as dt
 
 import pytest
 
-from workers.engine.dates import When, event_round, get_nlp, publication_date, report_when, same_event, sentence_when
+from workers.engine.dates import When, get_nlp, publication_date, report_when, same_event, sentence_when
 
 D = dt.date
 REF = D(2025, 2, 28)  # a Friday
@@ -139,26 +139,6 @@ def test_report_when_from_event_sentences():
 
 def test_report_when_none():
     assert report_when("Farmers have protested for decades.") is None
-
-
-ROUNDS = [
-    ("She won the first round with 45%.", "round:1"),
-    ("In the second round, turnout fell.", "round:2"),
-    ("The runoff is set for May 4.", "runoff"),
-    ("Revenue rose 3% from the previous quarter.", "previous"),
-    ("Last year's final drew 80,000 fans.", "previous"),
-    ("The first trial ended in a hung jury.", "trial:1"),
-    ("The earlier quake destroyed the bridge.", "previous"),
-    ("He won the first leg 2-0.", "leg:1"),
-    ("Earlier this week, the minister resigned.", None),
-    ("Prior to the vote, polls were tight.", None),
-    ("Rescuers searched the rubble.", None),
-]
-
-
-@pytest.mark.parametrize("sentence,expected", ROUNDS)
-def test_event_round(sentence, expected):
-    assert event_round(sentence) == expected
 
 
 OVERLAPS = [

@@ -13,12 +13,65 @@ from workers.engine.params import PARAMS
 from workers.engine.segment import Sentence, split_sentences
 
 # A line that opens a block of links to other stories: everything after it is furniture.
-RELATED_MARKER = re.compile(
-    r"^(read next|read more|related( stories| articles| news)?|more from|more stories|"
-    r"recommended( for you)?|most read|most popular|you may also like|also read|"
-    r"latest news|trending( now)?|more on this story|see also|top stories)\s*:?$",
-    re.IGNORECASE,
+RELATED = (
+    "read next",
+    "read more",
+    "related( stories| articles| news)?",
+    "more from",
+    "more stories",
+    "recommended( for you)?",
+    "most read",
+    "most popular",
+    "you may also like",
+    "also read",
+    "latest news",
+    "trending( now)?",
+    "more on this story",
+    "see also",
+    "top stories",
 )
+# Sentences that speak to the reader: "Tell us in the comments", "Listen live", "Here is what we know".
+TO_THE_READER = (
+    "tell us",
+    "let us know",
+    "send us",
+    "hit reply",
+    "listen",
+    "contact (us|our)",
+    "forward (it|this)",
+    "share (it|this|your)",
+    "sign up",
+    "subscribe",
+    "click",
+    "follow us",
+    "join us",
+    "email us",
+    "write to us",
+    "download",
+    "watch (live|the)",
+    "read (more|our|the full)",
+    "good (morning|evening|afternoon)",
+    "welcome to",
+    "here is what we know",
+    "here's what we know",
+    "that'?s all( from| for)?",
+)
+# Page furniture anywhere in a sentence.
+PROMPTS = (
+    "leave (a|the first|your) comment",
+    "comments?$",
+    "share this",
+    "sign up",
+    "subscribe",
+    "click here",
+    "follow us",
+    "newsletter",
+    "all rights reserved",
+    "cookie",
+    "advertisement",
+    "forward it to a friend",
+)
+RELATED_MARKER = re.compile(rf"^({'|'.join(RELATED)})\s*:?$", re.IGNORECASE)
 TIMESTAMP = re.compile(r"^\(?\d{1,2}[:.]\d{2}(\s?[ap]\.?m\.?)?\)?( [A-Z]{2,4})?$", re.IGNORECASE)
 # "By Jane Doe", "Reporting by ...": a byline is a few capitalised names, not "By Wednesday morning, ...".
 BYLINE = re.compile(
@@ -28,25 +81,14 @@ BYLINE = re.compile(
 )
 # "Photo: Reuters" is a credit; "Photo: Ferrer concedes in the Old Harbour district." is a caption.
 SHORT_CREDIT = re.compile(r"^(photo|image|source|picture|video)s?\s*:\s*\S+(\s+\S+){0,4}$", re.IGNORECASE)
-# Sentences that speak to the reader: "Tell us in the comments", "Listen live", "Here is what we know".
-READER = re.compile(
-    r"^(tell us|let us know|send us|hit reply|listen|contact (us|our)|forward (it|this)|share (it|this|your)|sign up|subscribe|"
-    r"click|follow us|join us|email us|write to us|download|watch (live|the)|read (more|our|the full)|"
-    r"good (morning|evening|afternoon)|welcome to|here is what we know|here's what we know|"
-    r"that'?s all( from| for)?)\b",
-    re.IGNORECASE,
-)
+READER = re.compile(rf"^({'|'.join(TO_THE_READER)})\b", re.IGNORECASE)
 # A note on who wrote the piece: "Miriam Castell is the Voice's transport columnist."
 AUTHOR_NOTE = re.compile(
     r"\bis (?:a |an |the |our )?(?:[\w'’]+ ){0,3}(columnist|correspondent|reporter|editor|writer|contributor)\.?$",
     re.IGNORECASE,
 )
 CREDIT = re.compile(r"^\(?[^()]{0,40}\b(photo|photograph|image|video|file)\)?$", re.IGNORECASE)
-PROMPT = re.compile(
-    r"\b(leave (a|the first|your) comment|comments?$|share this|sign up|subscribe|"
-    r"click here|follow us|newsletter|all rights reserved|cookie|advertisement|forward it to a friend)\b",
-    re.IGNORECASE,
-)
+PROMPT = re.compile(rf"\b({'|'.join(PROMPTS)})\b", re.IGNORECASE)
 
 
 def _words(text: str) -> list[str]:

@@ -194,66 +194,6 @@ GATE_WORDS = frozenset(
         "campaign",
     }
 )
-# event_round word tables.
-ROUND_NOUNS = {
-    "round": "round",
-    "ballot": "round",
-    "leg": "leg",
-    "trial": "trial",
-    "game": "game",
-    "match": "game",
-    "stage": "stage",
-    "phase": "phase",
-    "heat": "heat",
-    "debate": "debate",
-    "hearing": "hearing",
-    "vote": "round",
-}
-SINGLE_WORD_TAGS = {
-    "runoff": "runoff",
-    "run-off": "runoff",
-    "retrial": "retrial",
-    "rerun": "rerun",
-    "replay": "replay",
-    "rematch": "rematch",
-    "semifinal": "round:semifinal",
-    "semi-final": "round:semifinal",
-    "quarterfinal": "round:quarterfinal",
-    "quarter-final": "round:quarterfinal",
-}
-PREVIOUS_ADJECTIVES = ("previous", "prior", "preceding")
-PREVIOUS_NEEDS_DETERMINER = ("earlier",)  # "earlier" alone is usually an adverb
-DETERMINERS = ("the", "a", "an", "its", "their", "his", "her", "our", "that")
-PERIOD_POSSESSIVE_UNITS = ("year", "season", "month", "week", "quarter", "time")
-PREVIOUS_COMPOUNDS = ("year-earlier", "year-ago", "prior-year", "previous-year")
-# Words after "previous"/"earlier" that show it is not an adjective on an event noun.
-NOT_EVENT_NOUN = frozenset(
-    {
-        "this",
-        "that",
-        "than",
-        "today",
-        "to",
-        "on",
-        "in",
-        "at",
-        "the",
-        "a",
-        "an",
-        "it",
-        "he",
-        "she",
-        "they",
-        "we",
-        "said",
-        "and",
-        "or",
-        "last",
-        "by",
-        "for",
-        "with",
-    }
-)
 
 # The one home of the month names (English, from the stdlib calendar): facts.py, events.py and the
 # bench read them from here. MONTH_NUMBERS: every lower-case name and abbreviation ("sept" too) -> 1..12.
@@ -763,38 +703,3 @@ def report_when(text: str, url: str | None = None, docs=None, *, today: dt.date 
                 first_seen.setdefault(key, (i, a.when))
     best = max(votes, key=lambda k: (votes[k], -first_seen[k][0]))
     return first_seen[best][1]
-
-
-# --------------------------------------------------------------------------------------
-# Ordinal event tags.
-# --------------------------------------------------------------------------------------
-_ORD_ALT = "|".join(map(re.escape, ORDINALS))
-_ROUND_RE = re.compile(rf"\b({_ORD_ALT})[\s-]+({'|'.join(ROUND_NOUNS)})s?\b", re.IGNORECASE)
-_SINGLE_RE = re.compile(rf"(?<![\w-])({'|'.join(map(re.escape, SINGLE_WORD_TAGS))})s?\b", re.IGNORECASE)
-_PREV_RE = re.compile(
-    rf"\b(?:(?:{'|'.join(PREVIOUS_ADJECTIVES)})|(?:{'|'.join(DETERMINERS)})\s+(?:{'|'.join(PREVIOUS_NEEDS_DETERMINER)}))"
-    r"\s+([a-z][a-z-]*)",
-    re.IGNORECASE,
-)
-_PREV_POSS_RE = re.compile(
-    rf"\b(?:last|previous)\s+(?:{'|'.join(PERIOD_POSSESSIVE_UNITS)})(?:'s|’s)\s+\w", re.IGNORECASE
-)
-_PREV_COMPOUND_RE = re.compile(rf"\b(?:{'|'.join(map(re.escape, PREVIOUS_COMPOUNDS))})\b", re.IGNORECASE)
-
-
-def event_round(sentence: str) -> str | None:
-    """An ordinal event tag for the first ordinal event the sentence names:
-    'first round' -> 'round:1', 'the first trial' -> 'trial:1', 'runoff' -> 'runoff',
-    'previous quarter' / "last year's final" / 'the earlier quake' -> 'previous'."""
-    hits: list[tuple[int, str]] = []
-    for m in _ROUND_RE.finditer(sentence):
-        hits.append((m.start(), f"{ROUND_NOUNS[m[2].lower()]}:{ORDINALS[m[1].lower()]}"))
-    for m in _SINGLE_RE.finditer(sentence):
-        hits.append((m.start(), SINGLE_WORD_TAGS[m[1].lower()]))
-    for m in _PREV_RE.finditer(sentence):
-        if m[1].lower() not in NOT_EVENT_NOUN:
-            hits.append((m.start(), "previous"))
-    for pat in (_PREV_POSS_RE, _PREV_COMPOUND_RE):
-        for m in pat.finditer(sentence):
-            hits.append((m.start(), "previous"))
-    return min(hits)[1] if hits else None
