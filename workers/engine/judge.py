@@ -234,8 +234,10 @@ def judge(
                 source = sources[statement.source]
                 if (
                     source.group in excluded
-                    or not _same_subject(mine, theirs, strong, topic)
-                    or not comparable(mine, theirs)
+                    or not (
+                        _story_day(mine, theirs, topic)
+                        or (_same_subject(mine, theirs, strong, topic) and comparable(mine, theirs))
+                    )
                     or (claim.names and not claim.names & source.names)
                     or not same_event(claim_when, statement.when, params.event_slack_days)
                 ):
@@ -283,6 +285,18 @@ def _same_subject(mine, theirs, strong: frozenset[str], topic: frozenset[str]) -
     if mine.kind in ("score", "time"):  # a tally or a time of day of the same thing ("shootout", "polls closed")
         return bool(mine.about & theirs.about)
     return False
+
+
+def _story_day(mine, theirs, topic: frozenset[str]) -> bool:
+    """Two days given for the story's own event ("the final was played on Saturday", "won the final on
+    Sunday"): both sentences speak of what the story is about."""
+    return (
+        mine.kind == "date"
+        and mine.unit in ("weekday", "day")
+        and bool(mine.about & topic)
+        and bool(theirs.about & topic)
+        and mine.unit == theirs.unit
+    )
 
 
 def denies(a: Facts, b: Facts) -> bool:
