@@ -61,6 +61,9 @@ class Params:
     own_min_hits: int = 2  # a report is the page itself when at least this many claims...
     own_share: float = 0.5  # ...and this share of the claims are copies of its sentences
     evidence_shown: int = 5  # pieces of evidence listed per side (the strongest); the counts cover every report
+    # Speed at scale (issue 11): what one claim is compared with when thousands of reports repeat a story.
+    report_facts_nearest: int = 100  # report-wide facts compared per fact of the claim: the nearest by cosine
+    titled_nearest: int = 100  # mentions of a titled person (one per title and report): the nearest by cosine
 
     # embed and index
     embed_model: str = "minilm-l3-int8"  # workers/engine/embed.py MODELS: minilm-l3-int8, minilm-l3, minilm-l6-int8

@@ -14,12 +14,13 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from workers.engine.analyses import Analyses, SharedStore
 from workers.engine.claims import claim_sentences
+from workers.engine.compare import anchors
 from workers.engine.corpus import Report, corpus_version, load_folder
 from workers.engine.dates import When
 from workers.engine.embed import Embedder
@@ -29,6 +30,27 @@ from workers.engine.index import SentenceIndex
 from workers.engine.judge import Context, Source, Statement, idf_weights, judge
 from workers.engine.params import PARAMS
 from workers.engine.segment import split_sentences
+
+
+@dataclass(frozen=True)
+class Rows:
+    """Entries of a list (facts, titled mentions) grouped by the text of their sentence, so that a sentence
+    that thousands of reports print is scored against a claim once (speed at scale, issue 11)."""
+
+    ids: np.ndarray  # the entries, ascending
+    grouped: np.ndarray  # the same entries, grouped by sentence text
+    heads: np.ndarray  # per group, the statement number of one of its sentences (they share one vector)
+    bounds: np.ndarray  # group g is grouped[bounds[g] : bounds[g + 1]]
+
+    @classmethod
+    def of(cls, ids: list[int], statements: np.ndarray, texts: np.ndarray) -> Rows:
+        """``ids`` of entries whose statement numbers are ``statements[ids]``; ``texts``: a text id per statement."""
+        ids = np.asarray(ids, dtype=np.int64)
+        order = np.argsort(texts[statements[ids]], kind="stable")
+        grouped = ids[order]
+        keys = texts[statements[grouped]]
+        starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else np.zeros(0, dtype=np.int64)
+        return cls(ids, grouped, statements[grouped[starts]], np.r_[starts, len(grouped)])
 
 
 @dataclass(frozen=True)
@@ -42,7 +64,11 @@ class Snapshot:
     index: SentenceIndex
     idf: dict[str, float]
     titled: dict[str, list[tuple[Fact, Statement]]]  # surname -> one titled mention per title and report
-    facts_by_kind: dict[tuple[str, str], list[tuple[Fact, int]]]  # (kind, unit) -> (fact, statement number)
+    titled_rows: dict[str, Rows]  # surname -> its titled mentions (indexes into titled[surname])
+    titled_statements: dict[str, np.ndarray]  # surname -> the statement number of each titled mention
+    facts: tuple[tuple[Fact, int], ...]  # every fact but titles, with its statement number
+    fact_statements: np.ndarray  # the statement number of each of those facts
+    facts_by_anchor: dict[tuple[str, str, str], Rows]  # (kind, unit, anchor word) -> indexes into facts
     events: tuple[When | None, ...]  # the event of each report
     names: frozenset[str]  # every proper noun the corpus uses
     topic: frozenset[str]  # common nouns most reports use: what the story is about
@@ -169,15 +195,27 @@ class Engine:
         for statement in statements:
             names[statement.source] |= statement.facts.names
         sources = tuple(Source(r.doc, r.title, groups[i], frozenset(names[i])) for i, r in enumerate(reports))
+        topic = _topic(statements, len(reports))
+        text_ids: dict[str, int] = {}
+        texts = np.array([text_ids.setdefault(s.text, len(text_ids)) for s in statements], dtype=np.int64)
         # One mention per person, title and independent report: the judge counts reports.
-        titled: dict[str, dict[tuple, tuple[Fact, Statement]]] = defaultdict(dict)
-        by_kind: dict[tuple[str, str], list[tuple[Fact, int]]] = defaultdict(list)
+        titled: dict[str, dict[tuple, tuple[Fact, int]]] = defaultdict(dict)
+        facts: list[tuple[Fact, int]] = []
+        by_anchor: dict[tuple[str, str, str], list[int]] = defaultdict(list)
         for number, statement in enumerate(statements):
             for fact in statement.facts.items:
                 if fact.kind == "title":
-                    titled[fact.unit].setdefault((fact.value, groups[statement.source]), (fact, statement))
-                else:
-                    by_kind[(fact.kind, fact.unit)].append((fact, number))
+                    titled[fact.unit].setdefault((fact.value, groups[statement.source]), (fact, number))
+                    continue
+                # Speed (issue 11): a report-wide fact is only compared on a word that says what it is
+                # about (a lexicon anchor, or a word of the story), so it is found by those words.
+                for word in _about_words(fact, topic):
+                    by_anchor[(fact.kind, fact.unit, word)].append(len(facts))
+                facts.append((fact, number))
+        titled_statements = {
+            person: np.array([n for _, n in found.values()], dtype=np.int64) for person, found in titled.items()
+        }
+        fact_statements = np.array([n for _, n in facts], dtype=np.int64)
         with self._phase("SentenceIndex over the corpus"):
             index = SentenceIndex(vectors)
         with self._phase("idf weights"):
@@ -189,11 +227,18 @@ class Engine:
             vectors=vectors,
             index=index,
             idf=idf,
-            titled={person: list(found.values()) for person, found in titled.items()},
-            facts_by_kind=dict(by_kind),
+            titled={person: [(fact, statements[n]) for fact, n in found.values()] for person, found in titled.items()},
+            titled_rows={
+                person: Rows.of(list(range(len(found))), titled_statements[person], texts)
+                for person, found in titled.items()
+            },
+            titled_statements=titled_statements,
+            facts=tuple(facts),
+            fact_statements=fact_statements,
+            facts_by_anchor={key: Rows.of(rows, fact_statements, texts) for key, rows in by_anchor.items()},
             events=tuple(events),
             names=frozenset().union(*(source.names for source in sources)),
-            topic=_topic(statements, len(reports)),
+            topic=topic,
             clock=clock,
             version=corpus_version(reports),
         )
@@ -241,7 +286,14 @@ class Engine:
                 pair for pair in nearest if pair not in candidates and pair[1] >= PARAMS.same_statement
             ]
             trace = [] if traces is not None else None
-            verdict = judge(facts, claim_when, candidates, context, _report_facts(snap, facts, vector), trace=trace)
+            verdict = judge(
+                facts,
+                claim_when,
+                candidates,
+                _titled(snap, context, facts, vector),
+                _report_facts(snap, facts, vector),
+                trace=trace,
+            )
             if traces is not None:
                 traces.append(trace)
             annotations.append((claim, verdict))
@@ -293,16 +345,75 @@ class _Clock:
             self.last = now
 
 
+def _about_words(fact: Fact, topic: frozenset[str]) -> frozenset[str]:
+    """The words a report-wide fact can be matched on: its lexicon anchors and the story's words it is about.
+    (A superset of what the judge asks of either side, so the index never hides a fact the judge would take.)"""
+    words = anchors(fact) | (fact.about & topic)
+    if fact.kind == "amount" and fact.head:
+        words |= {"head:" + fact.head}  # the same counted noun ("rescuers")
+    if fact.kind in ("agent", "polarity", "score", "time"):
+        words |= fact.about  # the same act, outcome, tally or time of the same thing
+    if fact.kind == "date" and fact.unit in ("weekday", "day") and fact.about & topic:
+        words |= {"story-day"}  # a day given for the story's own event (judge._story_day)
+    return words
+
+
+def _nearest(
+    lists: list[Rows], statements: np.ndarray, snap: Snapshot, vector: np.ndarray, cap: int
+) -> tuple[list[int], list[float]]:
+    """The entries of ``lists`` (ascending) with the cosine of their statement (``statements[entry]``) to the
+    claim: every one, or when there are more than ``cap``, the ``cap`` nearest, scored once per distinct text."""
+    if sum(len(rows.ids) for rows in lists) <= cap:
+        ids = np.unique(np.concatenate([rows.ids for rows in lists])) if len(lists) > 1 else lists[0].ids
+        return ids.tolist(), (snap.vectors[statements[ids]] @ vector).tolist()
+    cosines = [snap.vectors[rows.heads] @ vector for rows in lists]
+    owner = np.concatenate([np.full(len(c), n) for n, c in enumerate(cosines)])
+    group = np.concatenate([np.arange(len(c)) for c in cosines])
+    flat = np.concatenate(cosines)
+    kept: dict[int, float] = {}
+    for i in np.argsort(-flat, kind="stable").tolist():
+        rows, g = lists[owner[i]], group[i]
+        for entry in rows.grouped[rows.bounds[g] : rows.bounds[g + 1]].tolist():
+            kept.setdefault(entry, float(flat[i]))
+        if len(kept) >= cap:
+            break
+    ids = sorted(kept, key=lambda e: (-kept[e], e))[:cap]
+    ids.sort()
+    return ids, [kept[e] for e in ids]
+
+
 def _report_facts(snap: Snapshot, facts: Facts, vector: np.ndarray) -> dict:
-    """The corpus facts of each kind the claim states, with the cosine of their sentence to the claim."""
-    found = {}
+    """The corpus facts of each kind the claim states that share a word saying what they are about, with the
+    cosine of their sentence to the claim. Speed (issue 11): found through ``facts_by_anchor``, and at most
+    ``PARAMS.report_facts_nearest`` per fact of the claim (the nearest by cosine): a story that thousands of
+    reports repeat is judged on its nearest few, a normal corpus on every report."""
+    wanted: dict[tuple[str, str], dict[int, float]] = defaultdict(dict)
     for fact in facts.items:
-        key = (fact.kind, fact.unit)
-        rows = snap.facts_by_kind.get(key)
-        if rows and key not in found:
-            cosines = snap.vectors[[n for _, n in rows]] @ vector
-            found[key] = [(other, snap.statements[n], float(c)) for (other, n), c in zip(rows, cosines)]
-    return found
+        if fact.kind == "title":
+            continue  # titles are compared through ``titled``
+        lists = [snap.facts_by_anchor.get((fact.kind, fact.unit, w)) for w in _about_words(fact, snap.topic)]
+        lists = [rows for rows in lists if rows is not None]
+        if lists:
+            ids, cosines = _nearest(lists, snap.fact_statements, snap, vector, PARAMS.report_facts_nearest)
+            wanted[(fact.kind, fact.unit)].update(zip(ids, cosines))
+    return {
+        key: [(snap.facts[r][0], snap.statements[snap.facts[r][1]], cosines[r]) for r in sorted(cosines)]
+        for key, cosines in wanted.items()
+    }
+
+
+def _titled(snap: Snapshot, context: Context, facts: Facts, vector: np.ndarray) -> Context:
+    """The page's context, with each person the claim titles cut to the ``PARAMS.titled_nearest`` mentions
+    nearest the claim (one per title and independent report already): a normal corpus keeps every one."""
+    cap = PARAMS.titled_nearest
+    long = {f.unit for f in facts.items if f.kind == "title" and len(snap.titled.get(f.unit, ())) > cap}
+    if not long:
+        return context
+    titled = dict(context.titled)
+    for person in long:
+        ids, _ = _nearest([snap.titled_rows[person]], snap.titled_statements[person], snap, vector, cap)
+        titled[person] = [snap.titled[person][i] for i in ids]
+    return replace(context, titled=titled)
 
 
 def _duplicate_groups(texts: list[str], owners: np.ndarray, count: int) -> list[int]:
