@@ -757,7 +757,7 @@ def run(args, deadline: float) -> int:
     for label, seconds in phases.items():
         build.add_row(f"  {label}", f"{seconds:.1f}")
     other = build_s - embed_s - sum(phases.values())
-    build.add_row("  statements, titled people, facts by kind, Sources, version", f"{other:.1f}")
+    build.add_row("  statements, titled people, facts by anchor word, Sources, version", f"{other:.1f}")
     console.print(build)
     console.print(
         f"{len(snap.statements):,} corpus sentences from only {large.distinct_sentences:,} distinct texts "
