@@ -62,6 +62,11 @@ def worker_pids(port: int) -> list[int]:
     ]
 
 
+def live_worker(port: int) -> int | None:
+    """A listed worker that is alive (a SIGKILLed one stays listed until its entry expires)."""
+    return next((pid for pid in worker_pids(port) if alive(pid)), None)
+
+
 @pytest.fixture
 def make_run(tmp_path):
     redis_port, api_port = free_port(), free_port()
@@ -129,8 +134,8 @@ def test_a_worker_that_dies_is_started_again_and_sigkill_leaves_no_orphan(make_r
     # SIGKILL to make run: no handler runs, yet the API, the worker, its horse and Redis all go.
     text = slow_page(f"orphan{time.time_ns()}")
     job = post(run.api_port, {"text": text})
-    worker = worker_pids(run.redis_port)[0]
-    horses = wait(lambda: children(worker), 30, "a work horse busy with the job")
+    worker = wait(lambda: live_worker(run.redis_port), 30, "a live worker")
+    horses = wait(lambda: children(worker), 60, "a work horse busy with the job")
     everything = descendants(run.pid)
     assert len(everything) >= 4, everything  # redis, gunicorn (+ its worker), corroborate worker, horse
     os.kill(run.pid, signal.SIGKILL)
@@ -144,8 +149,8 @@ def test_a_worker_that_dies_is_started_again_and_sigkill_leaves_no_orphan(make_r
 def test_shutdown_during_a_long_job_stops_the_horse_too(make_run):
     run = make_run
     post(run.api_port, {"text": slow_page(f"term{time.time_ns()}", sentences=2500)})
-    worker = worker_pids(run.redis_port)[0]
-    horses = wait(lambda: children(worker), 30, "a work horse busy with the job")
+    worker = wait(lambda: live_worker(run.redis_port), 30, "a live worker")
+    horses = wait(lambda: children(worker), 60, "a work horse busy with the job")
     run.send_signal(signal.SIGTERM)
     assert run.wait(timeout=30) == 0
     wait(lambda: not any(alive(pid) for pid in horses + [worker]), 10, "the worker and its horse stopped")
