@@ -42,8 +42,8 @@ def test_reader_prompts_bylines_and_author_notes_are_not_claims_but_captions_are
         "Rovers beat City 5-4 on penalties on Saturday.\n"
         "By Wednesday morning about 3,200 rescuers had joined the search.\n"
         "Photo: Reuters\n"
-        "Photo: Daniel Ferrer concedes in the Old Harbour district.\n"
-        "Ferrer has conceded.\n"
+        "Photo: Daniel Park concedes in the harbour district.\n"
+        "Park has conceded.\n"
         "Tell us in the comments below.\n"
         "Let us know on our forum.\n"
         "Jane Doe is the Voice's sports columnist.\n"
@@ -53,6 +53,6 @@ def test_reader_prompts_bylines_and_author_notes_are_not_claims_but_captions_are
         "Rovers win the cup on penalties at the national stadium",
         "Rovers beat City 5-4 on penalties on Saturday.",
         "By Wednesday morning about 3,200 rescuers had joined the search.",
-        "Photo: Daniel Ferrer concedes in the Old Harbour district.",
-        "Ferrer has conceded.",
+        "Photo: Daniel Park concedes in the harbour district.",
+        "Park has conceded.",
     ]

@@ -113,9 +113,9 @@ def test_places_named_and_venues():
     [
         ("The shift came under former President Donald Trump.", "trump", "president", True),
         ("Foreign Minister Sergey Lavrov spoke.", "lavrov", "foreign minister", False),
-        ("Dorothy Keane, Corran Rail's chief operating officer, spoke.", "keane", "chief operating officer", False),
-        ("Finance chief Gregory Lindqvist said so.", "lindqvist", "chief financial officer", False),
-        ("Captain Ana Lima lifted the trophy.", "lima", "captain", False),
+        ("Mary Stone, Acme Rail's chief operating officer, spoke.", "stone", "chief operating officer", False),
+        ("Finance chief Greg Olsen said so.", "olsen", "chief financial officer", False),
+        ("Captain Ana Cruz lifted the trophy.", "cruz", "captain", False),
     ],
 )
 def test_titles_and_roles_belong_to_the_person_named(text, person, role, former):
@@ -131,9 +131,9 @@ def test_a_plural_title_covers_both_names():
 
 
 def test_a_different_rank_or_office_is_a_different_title():
-    assert compare("Manager Graham Holt praised them.", "Castleton manager Graham Holt said.", "title") == (True, True)
-    assert compare("Assistant manager Graham Holt said.", "Manager Graham Holt said.", "title") == (True, False)
-    assert compare("Prime Minister Selim Arkadi flew in.", "Interior Minister Selim Arkadi flew in.", "title") == (
+    assert compare("Manager Tom Hale praised them.", "Castleton manager Tom Hale said.", "title") == (True, True)
+    assert compare("Assistant manager Tom Hale said.", "Manager Tom Hale said.", "title") == (True, False)
+    assert compare("Prime Minister Sam Arden flew in.", "Interior Minister Sam Arden flew in.", "title") == (
         True,
         False,
     )

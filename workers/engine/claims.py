@@ -79,10 +79,10 @@ BYLINE = re.compile(
     r"|(?:written|reporting|editing) by\s)",
     re.IGNORECASE,
 )
-# "Photo: Reuters" is a credit; "Photo: Ferrer concedes in the Old Harbour district." is a caption.
+# "Photo: Reuters" is a credit; "Photo: The mayor concedes in the harbour district." is a caption.
 SHORT_CREDIT = re.compile(r"^(photo|image|source|picture|video)s?\s*:\s*\S+(\s+\S+){0,4}$", re.IGNORECASE)
 READER = re.compile(rf"^({'|'.join(TO_THE_READER)})\b", re.IGNORECASE)
-# A note on who wrote the piece: "Miriam Castell is the Voice's transport columnist."
+# A note on who wrote the piece: "Jane Doe is the Herald's transport columnist."
 AUTHOR_NOTE = re.compile(
     r"\bis (?:a |an |the |our )?(?:[\w'’]+ ){0,3}(columnist|correspondent|reporter|editor|writer|contributor)\.?$",
     re.IGNORECASE,

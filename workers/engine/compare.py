@@ -24,8 +24,8 @@ def comparable(a: Fact, b: Fact) -> bool:
         return True  # same person (the unit holds the surname)
     lex = lexicon()
     own_a, own_b = (a.own or a.about), (b.own or b.about)
-    # Figures of different people or things named on both sides are not one figure ("Ferrer raised
-    # $2.9 million", "Castell raised $3.4 million"; "Okafor's 51st minute", "Whitlow's 88th").
+    # Figures of different people or things named on both sides are not one figure ("Park raised
+    # $2.9 million", "Lee raised $3.4 million"; "Silva's 51st minute", "Costa's 88th").
     if a.kind in ("amount", "ordinal", "score", "time"):
         who_a, who_b = (
             _named(own_a if a.kind == "amount" else a.about),
@@ -160,7 +160,7 @@ def same_venue(a: Fact, b: Fact) -> bool:
 
 
 def same_person(a: str, b: str) -> bool:
-    """One surname, allowing one letter's difference in long ones (Darchiev / Darchiyev)."""
+    """One surname, allowing one letter's difference in long ones (Gorbachev / Gorbachov)."""
     if a == b:
         return True
     if min(len(a), len(b)) < PARAMS.name_min_length or abs(len(a) - len(b)) > 1:

@@ -137,7 +137,7 @@ def _about(token, skip: set[int]) -> tuple[set[str], set[str]]:
             return
         into.add(canonical((t.lemma_ or t.text).lower()))
         into.add(canonical(t.text.lower()))
-        if t.pos_ == "PROPN":  # who or what the figure belongs to: "Ferrer raised $2.9 million"
+        if t.pos_ == "PROPN":  # who or what the figure belongs to: "Park raised $2.9 million"
             into.add(NAMED + t.text.lower())
 
     for child in token.children:
@@ -338,7 +338,7 @@ def amounts(doc, skip: set[int]) -> list[Fact]:
             and canonical(span[0].head.lemma_ or span[0].head.text) not in lex["anchors"]
         ):
             continue
-        # "Norvale One", "Formula One": a number word in a name is no figure.
+        # "Formula One", "Air Force One": a number word in a name is no figure.
         if all(not any(c.isdigit() for c in t.text) and t.text[:1].isupper() and t.i > 0 for t in span):
             continue
         text = span.text
@@ -825,7 +825,7 @@ def _a_person(token) -> bool:
 
 
 def agents(doc) -> list[Fact]:
-    """Who did what: 'Coulter led the U.S. side', 'the penalty was scored by Mensah', 'Okafor said
+    """Who did what: 'Smith led the U.S. side', 'the penalty was scored by Silva', 'Jones said
     the company would keep costs down'. The act is the verb (folded by the lexicon: led = headed),
     what it is about is its object, the value is the person's surname."""
     lex = lexicon()

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Params:
     # claims: which sentences are claims
-    min_words: int = 3  # a claim has at least this many words ("Ferrer has conceded.")
+    min_words: int = 3  # a claim has at least this many words ("Smith has conceded.")
     title_min_words: int = 6  # a headline-like line of this many words is a claim
 
     # judge: how alike two sentences are (pair score = cosine_weight * cosine + rest * idf word overlap)
