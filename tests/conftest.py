@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 
@@ -15,11 +12,11 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from corroborate_testing import (  # noqa: E402 - after HF_HUB_OFFLINE is set
     ADMIN_TOKEN,
-    ROOT,
     TEST_REDIS_URL,
     clean_database,
     free_port,
     start_redis_server,
+    start_worker_process,
     stop,
 )
 
@@ -76,14 +73,7 @@ def worker_process(redis_db):
     """A real `corroborate worker` running in the background until the test ends."""
     from rq import Worker
 
-    env = dict(os.environ, REDIS_URL=TEST_REDIS_URL, CORROBORATE_CORPUS="seeds", HF_HUB_OFFLINE="1")
-    script = Path(sys.executable).with_name("corroborate")
-    command = (
-        [str(script), "worker", "--quiet"]
-        if script.exists()
-        else [sys.executable, "-m", "workers.cli", "worker", "--quiet"]
-    )
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdin=subprocess.DEVNULL)
+    process = start_worker_process(TEST_REDIS_URL)
     try:
         for _ in range(600):  # bounded: the engine loads in a few seconds
             if Worker.count(connection=redis_db) >= 1:

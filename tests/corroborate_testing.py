@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
 import time
 from pathlib import Path
 
@@ -57,6 +58,28 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def start_worker_process(url: str, *args: str, **popen) -> subprocess.Popen:
+    """A real `corroborate worker` on Redis ``url`` with the seed corpus (``CORROBORATE_*`` settings may be
+    passed as ``env``), started the way `make run` starts its workers."""
+    from service.run import worker_command
+
+    env = dict(os.environ, REDIS_URL=url, CORROBORATE_CORPUS="seeds", HF_HUB_OFFLINE="1", **popen.pop("env", {}))
+    return subprocess.Popen([*worker_command(), "--quiet", *args], cwd=ROOT, env=env, stdin=subprocess.DEVNULL, **popen)
+
+
+def make_run_env(folder: Path, redis_port: int, api_port: int, **settings: str) -> dict:
+    """The environment a test gives `make run` (service.run): its own Redis port, API port and run folder."""
+    return dict(
+        os.environ,
+        REDIS_URL=f"redis://127.0.0.1:{redis_port}/0",
+        CORROBORATE_BIND=f"127.0.0.1:{api_port}",
+        CORROBORATE_RUN_DIR=str(folder),
+        CORROBORATE_WEB_WORKERS="1",
+        HF_HUB_OFFLINE="1",
+        **settings,
+    )
 
 
 def clean_database(url: str):

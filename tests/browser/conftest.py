@@ -123,14 +123,10 @@ def api_stack(api_env, tmp_path_factory):
     """The real API (gunicorn, `service:create_app()`) and one real `corroborate worker`:
     yields (base URL, worker process)."""
     logs = tmp_path_factory.mktemp("api-logs")
-    script = Path(sys.executable).with_name("corroborate")
-    worker_cmd = (
-        [str(script), "worker", "--quiet"]
-        if script.exists()
-        else [sys.executable, "-m", "workers.cli", "worker", "--quiet"]
-    )
+    from service.run import worker_command
+
     worker = subprocess.Popen(
-        worker_cmd,
+        [*worker_command(), "--quiet"],
         cwd=ROOT,
         env=api_env,
         stdin=subprocess.DEVNULL,

@@ -49,6 +49,19 @@ def api_json(base: str, path: str, body: dict | None = None, token: str | None =
         return err.code, json.load(err)
 
 
+def add_hostile_report(base: str, name: str, markup: str, source: str) -> dict:
+    """Add a report whose title and text carry ``markup`` (it must reach a page only as text); returns it."""
+    doc = {
+        "title": f"{name} {markup}",
+        "text": f"{name} {markup}\nOfficials said {markup} a Russian delegation arrived at the U.S. consul "
+        "general's residence in Istanbul on Thursday for talks with American officials.\n",
+        "source": source,
+    }
+    status, created = api_json(base, "/api/v1/documents", doc, token=EXT_ADMIN_TOKEN)
+    assert status == 201, created
+    return created
+
+
 # ---------------------------------------------------------------- API + worker
 def _esc(text: str) -> str:
     return html.escape(text, quote=False)

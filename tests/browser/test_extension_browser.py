@@ -14,10 +14,10 @@ import time
 import pytest
 
 from corroborate_ext import (
-    EXT_ADMIN_TOKEN,
     EXT_API_TOKEN,
     PLANTED,
     ROOT,
+    add_hostile_report,
     api_json,
     free_port,
     marks_by_index,
@@ -502,14 +502,7 @@ HOSTILE = "<img src=x onerror=\"window.__pwned=1;document.title='pwned'\">"
 
 
 def test_hostile_report_text_is_shown_as_text_and_runs_nothing(browser, api, site, page):
-    doc = {
-        "title": f"Wire copy {HOSTILE}",
-        "text": f"Wire copy {HOSTILE}\nOfficials said {HOSTILE} a Russian delegation arrived at the U.S. consul "
-        "general's residence in Istanbul on Thursday for talks with American officials.\n",
-        "source": "extension-tests",
-    }
-    status, created = api_json(api, "/api/v1/documents", doc, token=EXT_ADMIN_TOKEN)
-    assert status == 201, created
+    created = add_hostile_report(api, "Wire copy", HOSTILE, "extension-tests")
 
     browser.goto(page, f"{site}/seed-002.html")
     state, _ = browser.check(page, apiUrl=api)

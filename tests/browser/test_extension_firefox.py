@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from corroborate_ext import EXT_ADMIN_TOKEN, EXTENSION, api_json, free_port, normalize, utf16_slice
+from corroborate_ext import EXTENSION, add_hostile_report, free_port, normalize, utf16_slice
 from test_extension_browser import api_result_for
 
 LABELS = ("corroborated", "contradicted", "mixed", "unverified")
@@ -49,14 +49,7 @@ def test_firefox_marks_match_the_api_with_popovers_hostile_evidence_as_text_and_
     assert FIREFOX, "firefox-esr is missing: `make install` installs it (apt-get install -y firefox-esr)"
     assert node, "Node 20 or later is needed to drive Firefox over WebDriver BiDi"
     # A report whose title and text carry markup: its evidence must show as text.
-    doc = {
-        "title": f"Firefox wire copy {HOSTILE}",
-        "text": f"Firefox wire copy {HOSTILE}\nOfficials said {HOSTILE} a Russian delegation arrived at the U.S. "
-        "consul general's residence in Istanbul on Thursday for talks with American officials.\n",
-        "source": "extension-tests-firefox",
-    }
-    status, created = api_json(api, "/api/v1/documents", doc, token=EXT_ADMIN_TOKEN)
-    assert status == 201, created
+    created = add_hostile_report(api, "Firefox wire copy", HOSTILE, "extension-tests-firefox")
 
     build = tmp_path / "extension"
     shutil.copytree(EXTENSION, build)

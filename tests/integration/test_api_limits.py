@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import os
 import time
 
-from corroborate_testing import TEST_REDIS_URL, seed_text, stop, wait_for
+from corroborate_testing import TEST_REDIS_URL, seed_text, start_worker_process, stop, wait_for
 
 
 # 11. The cache answers by content, but never with another submitter's job id.
@@ -63,21 +62,10 @@ def test_bytes_of_pages_per_client_are_limited(make_app):
 
 
 def test_a_page_over_its_time_fails_with_a_clear_message_and_the_next_page_runs(make_app, redis_db, monkeypatch):
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    from corroborate_testing import ROOT
 
     monkeypatch.setenv("CORROBORATE_JOB_TIMEOUT", "3")
     client = make_app().test_client()
-    env = dict(os.environ, REDIS_URL=TEST_REDIS_URL, CORROBORATE_CORPUS="seeds", CORROBORATE_JOB_TIMEOUT="3")
-    worker = subprocess.Popen(
-        [str(Path(sys.executable).with_name("corroborate")), "worker", "--quiet"],
-        cwd=ROOT,
-        env=env,
-        stdin=subprocess.DEVNULL,
-    )
+    worker = start_worker_process(TEST_REDIS_URL, env={"CORROBORATE_JOB_TIMEOUT": "3"})
     try:
         words = "harbour bridge council budget tunnel ferry school hospital road station".split()
         huge = " ".join(

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from rq.job import Job
 
 from workers import queue
 
-from corroborate_testing import ROOT, start_redis_server, stop
+from corroborate_testing import start_redis_server, start_worker_process, stop
 
 # How long Redis stays away in the outage test: 20 s in `make test`; the 60 s by hand
 # (CORROBORATE_OUTAGE_SECONDS=60); RQ's capped backoff makes the recovery time independent of it.
@@ -34,11 +33,7 @@ def slow_page(tag: str, sentences: int = 500) -> str:
 
 
 def start_worker(url: str, name: str) -> subprocess.Popen:
-    env = dict(os.environ, REDIS_URL=url, CORROBORATE_CORPUS="seeds", HF_HUB_OFFLINE="1")
-    script = Path(sys.executable).with_name("corroborate")
-    return subprocess.Popen(
-        [str(script), "worker", "--quiet", "--name", name], cwd=ROOT, env=env, stdin=subprocess.DEVNULL
-    )
+    return start_worker_process(url, "--name", name)
 
 
 def wait(predicate, limit: float, what: str, step: float = 0.1):

@@ -9,7 +9,7 @@ from rq.job import Job
 from workers import config, queue
 from workers.queue import CorpusStore, jobs
 
-from corroborate_testing import TEST_REDIS_URL, seed_text
+from corroborate_testing import TEST_REDIS_URL, seed_text, start_worker_process
 
 PAGE = (
     "Velmora council backs harbour bridge\n\n"
@@ -96,25 +96,15 @@ def test_a_page_the_engine_rejects_fails_once_with_its_message(redis_db, run_job
 
 
 def test_a_worker_carries_on_when_redis_comes_back(own_redis, tmp_path):
-    import os
-    import subprocess
-    import sys
     import time
-    from pathlib import Path
 
     from rq import Worker
 
-    from corroborate_testing import ROOT, start_redis_server
+    from corroborate_testing import start_redis_server
 
     url, server = own_redis
     port = url.rsplit(":", 1)[1].split("/")[0]
-    env = dict(os.environ, REDIS_URL=url, CORROBORATE_CORPUS="seeds", HF_HUB_OFFLINE="1")
-    worker = subprocess.Popen(
-        [str(Path(sys.executable).with_name("corroborate")), "worker", "--quiet"],
-        cwd=ROOT,
-        env=env,
-        stdin=subprocess.DEVNULL,
-    )
+    worker = start_worker_process(url)
     restarted = None
     try:
         connection = redis.Redis.from_url(url)

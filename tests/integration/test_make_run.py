@@ -14,7 +14,7 @@ import urllib.request
 import pytest
 import redis
 
-from corroborate_testing import ROOT, free_port, seed_text
+from corroborate_testing import ROOT, free_port, make_run_env, seed_text
 
 
 def get(url: str) -> dict | None:
@@ -37,14 +37,7 @@ def post(url: str, body: dict) -> dict:
 )
 def test_make_run_serves_the_api_with_a_worker_and_stops_on_ctrl_c(tmp_path):
     redis_port, api_port = free_port(), free_port()
-    env = dict(
-        os.environ,
-        REDIS_URL=f"redis://127.0.0.1:{redis_port}/0",
-        CORROBORATE_BIND=f"127.0.0.1:{api_port}",
-        CORROBORATE_RUN_DIR=str(tmp_path),
-        CORROBORATE_WEB_WORKERS="1",
-        HF_HUB_OFFLINE="1",
-    )
+    env = make_run_env(tmp_path, redis_port, api_port)
     run = subprocess.Popen(
         [sys.executable, "-m", "service.run"],
         cwd=ROOT,

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from test_faults import alive, children, slow_page, wait
 
-from corroborate_testing import ROOT, free_port
+from corroborate_testing import ROOT, free_port, make_run_env
 
 
 def get(port: int, path: str) -> tuple[int, str, str]:
@@ -70,15 +70,7 @@ def live_worker(port: int) -> int | None:
 @pytest.fixture
 def make_run(tmp_path):
     redis_port, api_port = free_port(), free_port()
-    env = dict(
-        os.environ,
-        REDIS_URL=f"redis://127.0.0.1:{redis_port}/0",
-        CORROBORATE_BIND=f"127.0.0.1:{api_port}",
-        CORROBORATE_RUN_DIR=str(tmp_path),
-        CORROBORATE_WEB_WORKERS="1",
-        CORROBORATE_SHUTDOWN_GRACE="2",
-        HF_HUB_OFFLINE="1",
-    )
+    env = make_run_env(tmp_path, redis_port, api_port, CORROBORATE_SHUTDOWN_GRACE="2")
     log = (tmp_path / "run.log").open("w+")
     run = subprocess.Popen(
         [sys.executable, "-m", "service.run"], cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log
