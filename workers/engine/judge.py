@@ -136,6 +136,24 @@ def named_elsewhere(mine, theirs, source: Source, context: Context) -> bool:
     return bool(set(mine.value.split()) & source.names) or bool(set(theirs.value.split()) & context.page_names)
 
 
+class Findings:
+    """Each independent report's stance on each fact of one claim: agreement wins within a report."""
+
+    def __init__(self) -> None:
+        self.by_fact: dict[tuple, dict[int, tuple[bool, Evidence]]] = defaultdict(dict)
+
+    def record(self, key: tuple, group: int, agree: bool, evidence: Evidence) -> None:
+        known = self.by_fact[key].get(group)
+        # Agreement wins: a report that also states the page's value is not against it.
+        if known is None or (agree and not known[0]) or (agree == known[0] and evidence.score > known[1].score):
+            self.by_fact[key][group] = (agree, evidence)
+
+
+def differs(mine, theirs) -> dict:
+    """The two values a conflict names, as the evidence shows them."""
+    return {"page": shown(mine), "report": shown(theirs)}
+
+
 def judge(
     claim: Facts,
     claim_when,
@@ -145,34 +163,34 @@ def judge(
     params: Params = PARAMS,
     trace: list | None = None,
 ) -> Judgement:
-    """Label one claim from the corpus sentences nearest to it (statement, cosine)."""
-    sources, idf, excluded, titled = context.sources, context.idf, context.excluded, context.titled
+    """Label one claim: from the corpus sentences nearest to it (statement, cosine), from facts of the
+    same subject anywhere in a report of its event (``report_facts``), and from people's titles."""
+    findings = Findings()
     # A claim naming several people or places no report knows is news about something else.
     elsewhere = len(claim.names - context.corpus_names) >= params.unknown_names
-    findings: dict[tuple, dict[int, tuple[bool, Evidence]]] = defaultdict(dict)
+    _judge_nearest(claim, claim_when, candidates, context, elsewhere, findings, params, trace)
+    if report_facts and not elsewhere:
+        _judge_report_facts(claim, claim_when, report_facts, context, findings, params)
+    _judge_titles(claim, context, findings)
+    return verdict(findings.by_fact)
 
-    def record(key: tuple, group: int, agree: bool, evidence: Evidence) -> None:
-        known = findings[key].get(group)
-        # Agreement wins: a report that also states the page's value is not against it.
-        if known is None or (agree and not known[0]) or (agree == known[0] and evidence.score > known[1].score):
-            findings[key][group] = (agree, evidence)
 
+def _judge_nearest(claim, claim_when, candidates, context, elsewhere, findings, params, trace) -> None:
+    """The nearest sentences: does one say the claim (the support model), and which facts agree or differ."""
     for statement, cosine in candidates:
-        source = sources[statement.source]
-        if source.group in excluded:
+        source = context.sources[statement.source]
+        if source.group in context.excluded:
             continue
         # Another event's report is no evidence, unless it says the very same thing with another
         # date ("annexed Crimea in 2014"): then the date it gives is what differs.
         other_time = not same_event(claim_when, statement.when, params.event_slack_days)
         if other_time and cosine < params.same_statement:
             continue
-        score = pair_score(cosine, claim, statement.facts, idf, params)
+        score = pair_score(cosine, claim, statement.facts, context.idf, params)
         agreeing, differing = [], []
         for n, mine in enumerate(claim.items):
-            if other_time and mine.kind != "date":
-                continue
-            if mine.kind == "title":
-                continue  # titles are facts of the whole report: compared below
+            if (other_time and mine.kind != "date") or mine.kind == "title":
+                continue  # titles are facts of the whole report: compared in _judge_titles
             for theirs in statement.facts.items:
                 if comparable(mine, theirs):
                     if agrees(mine, theirs):
@@ -182,18 +200,18 @@ def judge(
         evidence = lambda values=None: Evidence(source.doc, source.title, statement.text, score, values)  # noqa: E731
         if other_time:
             for n, _, _ in agreeing:
-                record(("fact", n), source.group, True, evidence())
+                findings.record(("fact", n), source.group, True, evidence())
             for n, mine, theirs in differing:
-                record(("fact", n), source.group, False, evidence({"page": shown(mine), "report": shown(theirs)}))
+                findings.record(("fact", n), source.group, False, evidence(differs(mine, theirs)))
             continue
         if denies(claim, statement.facts) and score >= params.negation:
             values = {
                 "page": "not" if claim.negated else "affirmed",
                 "report": "not" if statement.facts.negated else "affirmed",
             }
-            record(("negation",), source.group, False, evidence(values))
+            findings.record(("negation",), source.group, False, evidence(values))
             continue
-        x = features(cosine, claim, statement.facts, idf, len(agreeing), len(differing), source.names)
+        x = features(cosine, claim, statement.facts, context.idf, len(agreeing), len(differing), source.names)
         if trace is not None:
             trace.append((statement.source, x))
         # A claim whose figures the sentence never gives is not confirmed by it (the figure is the news).
@@ -210,66 +228,70 @@ def judge(
             and not (figures_missing and params.figures_needed)
             and not only_differs
         ):
-            record(("main",), source.group, True, evidence())
+            findings.record(("main",), source.group, True, evidence())
         if score < params.detail:
             continue
         for n, _, _ in agreeing:
-            record(("fact", n), source.group, True, evidence())
+            findings.record(("fact", n), source.group, True, evidence())
         if score >= (params.conflict_elsewhere if elsewhere else params.conflict):
             for n, mine, theirs in differing:
                 if any(m == n for m, _, _ in agreeing):
                     continue  # the same sentence also gives the page's value
-                record(("fact", n), source.group, False, evidence({"page": shown(mine), "report": shown(theirs)}))
+                findings.record(("fact", n), source.group, False, evidence(differs(mine, theirs)))
 
-    # An anchored fact (how many died, how long the talks lasted) is a fact of the whole report.
-    if report_facts and not elsewhere:
-        for n, mine in enumerate(claim.items):
-            # What the fact is about must be named on both sides: a lexicon anchor (deaths, revenue)
-            # or a word of the story itself (the final, the quake) for when and where it happened.
-            topic = context.topic if mine.kind in ("place", "date", "amount", "ordinal", "score") else frozenset()
-            strong = anchors(mine) | (mine.about & topic)
-            if mine.kind == "title" or not (strong or mine.head or mine.kind in ("agent", "polarity", "score", "time")):
-                continue
-            for theirs, statement, cosine in report_facts.get((mine.kind, mine.unit), []):
-                source = sources[statement.source]
-                if (
-                    source.group in excluded
-                    or not (
-                        _story_day(mine, theirs, topic)
-                        or (_same_subject(mine, theirs, strong, topic) and comparable(mine, theirs))
-                    )
-                    or (claim.names and not claim.names & source.names)
-                    or not same_event(claim_when, statement.when, params.event_slack_days)
-                ):
-                    continue
-                score = pair_score(cosine, claim, statement.facts, idf, params)
-                if score < params.report_fact:
-                    continue
-                agree = agrees(mine, theirs)
-                if not agree and named_elsewhere(mine, theirs, source, context):
-                    continue
-                values = None if agree else {"page": shown(mine), "report": shown(theirs)}
-                record(
-                    ("fact", n), source.group, agree, Evidence(source.doc, source.title, statement.text, score, values)
-                )
 
-    for mine in claim.items:
-        if mine.kind != "title" or not titled:
+def _judge_report_facts(claim, claim_when, report_facts, context, findings, params) -> None:
+    """An anchored fact (how many died, how long the talks lasted) is a fact of the whole report."""
+    for n, mine in enumerate(claim.items):
+        # What the fact is about must be named on both sides: a lexicon anchor (deaths, revenue)
+        # or a word of the story itself (the final, the quake) for when and where it happened.
+        topic = context.topic if mine.kind in ("place", "date", "amount", "ordinal", "score") else frozenset()
+        strong = anchors(mine) | (mine.about & topic)
+        if mine.kind == "title" or not (strong or mine.head or mine.kind in ("agent", "polarity", "score", "time")):
             continue
-        # A person's title is a fact of the person, not of one event: every report counts.
-        for theirs, statement in titled.get(mine.unit, []):
-            source = sources[statement.source]
-            if source.group in excluded:
+        for theirs, statement, cosine in report_facts.get((mine.kind, mine.unit), []):
+            source = context.sources[statement.source]
+            if (
+                source.group in context.excluded
+                or not (
+                    _story_day(mine, theirs, topic)
+                    or (_same_subject(mine, theirs, strong, topic) and comparable(mine, theirs))
+                )
+                or (claim.names and not claim.names & source.names)
+                or not same_event(claim_when, statement.when, params.event_slack_days)
+            ):
+                continue
+            score = pair_score(cosine, claim, statement.facts, context.idf, params)
+            if score < params.report_fact:
                 continue
             agree = agrees(mine, theirs)
-            values = None if agree else {"page": shown(mine), "report": shown(theirs)}
-            record(
+            if not agree and named_elsewhere(mine, theirs, source, context):
+                continue
+            values = None if agree else differs(mine, theirs)
+            findings.record(
+                ("fact", n), source.group, agree, Evidence(source.doc, source.title, statement.text, score, values)
+            )
+
+
+def _judge_titles(claim, context, findings) -> None:
+    """A person's title is a fact of the person, not of one event: every report's mention counts."""
+    if not context.titled:
+        return
+    for mine in claim.items:
+        if mine.kind != "title":
+            continue
+        for theirs, statement in context.titled.get(mine.unit, []):
+            source = context.sources[statement.source]
+            if source.group in context.excluded:
+                continue
+            agree = agrees(mine, theirs)
+            values = None if agree else differs(mine, theirs)
+            findings.record(
                 ("title", mine.unit),
                 source.group,
                 agree,
                 Evidence(source.doc, source.title, statement.text, 1.0, values),
             )
-    return verdict(findings)
 
 
 def _same_subject(mine, theirs, strong: frozenset[str], topic: frozenset[str]) -> bool:
