@@ -26,7 +26,7 @@ def comparable(a: Fact, b: Fact) -> bool:
     own_a, own_b = (a.own or a.about), (b.own or b.about)
     # Figures of different people or things named on both sides are not one figure ("Park raised
     # $2.9 million", "Lee raised $3.4 million"; "Silva's 51st minute", "Costa's 88th").
-    if a.kind in ("amount", "ordinal", "score", "time"):
+    if a.kind in ("amount", "ordinal", "score"):
         who_a, who_b = (
             _named(own_a if a.kind == "amount" else a.about),
             _named(own_b if b.kind == "amount" else b.about),

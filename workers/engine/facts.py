@@ -741,33 +741,6 @@ def dates(doc) -> list[Fact]:
     return facts
 
 
-CLOCK_TIME = re.compile(r"(?i)\b(\d{1,2})(?:[:.](\d{2}))?\s*([ap])\.?\s?m\b|\b([01]?\d|2[0-3])[:.]([0-5]\d)\b")
-
-
-def clock_times(doc) -> list[Fact]:
-    """Times of day: 'at 9 pm', 'at 3:42 a.m.', 'at 22:41', in minutes after midnight."""
-    facts = []
-    for match in CLOCK_TIME.finditer(doc.text):
-        if match.group(3):
-            hour, minute = (
-                int(match.group(1)) % 12 + (12 if match.group(3).lower() == "p" else 0),
-                int(match.group(2) or 0),
-            )
-        else:
-            hour, minute = int(match.group(4)), int(match.group(5))
-        span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
-        if span is None:
-            continue
-        about = _about(span.root, {t.i for t in span})[1]
-        about |= {
-            canonical(t.lemma_ or t.text)
-            for t in doc[max(0, span.start - 4) : span.start]
-            if t.pos_ in ("NOUN", "VERB") and not t.is_stop
-        }
-        facts.append(Fact("time", "clock", frozenset(about - lexicon()["generic"]), hour * 60 + minute, match.group(0)))
-    return facts
-
-
 def places(doc) -> list[Fact]:
     """Where something happened: named places and venues after 'in' or 'at'."""
     lex = lexicon()

@@ -247,7 +247,7 @@ def _judge_report_facts(claim, claim_when, report_facts, context, findings, para
         # or a word of the story itself (the final, the quake) for when and where it happened.
         topic = context.topic if mine.kind in ("place", "date", "amount", "ordinal", "score") else frozenset()
         strong = anchors(mine) | (mine.about & topic)
-        if mine.kind == "title" or not (strong or mine.head or mine.kind in ("agent", "polarity", "score", "time")):
+        if mine.kind == "title" or not (strong or mine.head or mine.kind in ("agent", "polarity", "score")):
             continue
         for theirs, statement, cosine in report_facts.get((mine.kind, mine.unit), []):
             source = context.sources[statement.source]
@@ -304,7 +304,7 @@ def _same_subject(mine, theirs, strong: frozenset[str], topic: frozenset[str]) -
         return bool(mine.head) and mine.head == theirs.head
     if mine.kind in ("agent", "polarity"):
         return len(mine.about & theirs.about) >= 2
-    if mine.kind in ("score", "time"):  # a tally or a time of day of the same thing ("shootout", "polls closed")
+    if mine.kind == "score":  # a tally of the same thing ("the shootout")
         return bool(mine.about & theirs.about)
     return False
 

@@ -38,7 +38,6 @@ def lexicon() -> dict:
         "role_aliases": data["titles"]["role_aliases"],
         "rank": frozenset(data["titles"]["rank"]),
         "outcome": outcome,
-        "negation": frozenset(data["negation"]["words"]),
         "speech_verbs": frozenset(data["speech"]["verbs"]),
         "negative_verbs": tuple(data["negation"]["verbs"]),
     }

@@ -351,8 +351,8 @@ def _about_words(fact: Fact, topic: frozenset[str]) -> frozenset[str]:
     words = anchors(fact) | (fact.about & topic)
     if fact.kind == "amount" and fact.head:
         words |= {"head:" + fact.head}  # the same counted noun ("rescuers")
-    if fact.kind in ("agent", "polarity", "score", "time"):
-        words |= fact.about  # the same act, outcome, tally or time of the same thing
+    if fact.kind in ("agent", "polarity", "score"):
+        words |= fact.about  # the same act, outcome or tally of the same thing
     if fact.kind == "date" and fact.unit in ("weekday", "day") and fact.about & topic:
         words |= {"story-day"}  # a day given for the story's own event (judge._story_day)
     return words
