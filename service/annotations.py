@@ -13,7 +13,7 @@ from workers import queue
 
 bp = Blueprint("annotations", __name__, url_prefix="/api/v1/annotations")
 
-JOB_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+JOB_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 def _body(state) -> dict:
@@ -40,7 +40,7 @@ def create():
 @bp.get("/<job_id>")
 def show(job_id: str):
     """queued -> started -> finished (with the result) or failed (with the error)."""
-    state = queue.job_state(get_redis(), job_id) if JOB_ID.match(job_id) else None
+    state = queue.job_state(get_redis(), job_id) if JOB_ID.fullmatch(job_id) else None
     if state is None:
         raise APIError(404, f"no annotation job {job_id!r} (unknown, or its result has expired)")
     return _body(state)

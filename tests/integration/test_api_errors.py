@@ -55,6 +55,12 @@ def test_an_unknown_path_is_404(client):
     error_of(client.get("/"), 404)
 
 
+def test_an_unknown_or_malformed_job_id_is_404(client):
+    # "0\n" once passed the id pattern ($ matches before a final newline) and RQ refused it: a 500.
+    for job_id in ("0123456789abcdef", "0%0A", "a%20b", "%C3%A9"):
+        error_of(client.get(f"/api/v1/annotations/{job_id}"), 404)
+
+
 def test_a_wrong_method_is_405_with_allow(client):
     response = client.put("/api/v1/annotations")
     error_of(response, 405)
