@@ -20,7 +20,7 @@ SEED_SETS = {
     "planted": (DATA / "planted_gold.jsonl", DATA / "planted"),
     "heldout": (DATA / "heldout_gold.jsonl", DATA / "heldout"),
 }
-SPLITS = ("seed", "tune", "blind")
+SPLITS = ("seed", "tune", "blind", "fresh")
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class GoldSet:
     """Labelled pages and the corpus they were judged against."""
 
     name: str
-    split: str  # "seed", "tune" or "blind"
+    split: str  # one of SPLITS
     corpus: Path
     rows: list[dict]
     pages: dict[str, str]  # page doc id -> its text
@@ -61,7 +61,7 @@ def _story_split() -> dict[str, str]:
     if not split_file.exists():
         return {}
     split = json.loads(split_file.read_text(encoding="utf-8"))
-    return {story: half for half in ("tune", "blind") for story in split.get(half, [])}
+    return {story: half for half in SPLITS for story in split.get(half, [])}
 
 
 def gold_sets(names: list[str] | None = None, splits: list[str] | None = None) -> list[GoldSet]:

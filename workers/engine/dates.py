@@ -53,6 +53,8 @@ NON_ANCHOR_PREPOSITIONS = frozenset(
         "lasting",
     }
 )
+# Words that make a date the baseline of a comparison, not the time of the event.
+BASELINE_WORDS = frozenset({"than", "compared", "versus", "vs", "vs."})
 # Words that make a span a frequency ("every year", "twice a year").
 FREQUENCY_WORDS = frozenset(
     {"every", "each", "per", "annual", "annually", "yearly", "monthly", "weekly", "daily", "once", "twice", "times"}
@@ -490,7 +492,15 @@ def _is_non_anchor_context(span) -> bool:
     if span.root.dep_ == "pobj" and head.lower_ in NON_ANCHOR_PREPOSITIONS:
         return True
     prev = span.doc[span.start - 1] if span.start > 0 else None
-    return prev is not None and prev.lower_ in NON_ANCHOR_PREPOSITIONS
+    if prev is not None and prev.lower_ in NON_ANCHOR_PREPOSITIONS:
+        return True
+    # A baseline is not the event's time: "up from 46 million a year earlier", "compared with ... last year".
+    tok, steps = head, 0
+    while not _is_verb(tok) and tok.head.i != tok.i and steps < 8:
+        if tok.lower_ in NON_ANCHOR_PREPOSITIONS or tok.lower_ in BASELINE_WORDS:
+            return True
+        tok, steps = tok.head, steps + 1
+    return tok.lower_ in BASELINE_WORDS
 
 
 # --------------------------------------------------------------------------------------

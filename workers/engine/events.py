@@ -57,7 +57,10 @@ CONTINUATION = re.compile(
     + "|".join(sorted(MONTHS, key=len, reverse=True))
     + r"))\b"
 )
+OWN_PERIOD_DAYS = 31  # a month, quarter or year ending this close to a report's event is the story's own time
 LATER_ROUND_DAYS = 92  # how long after that month a later round is looked for
+WEEKDAY = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.IGNORECASE)
+LEAD_CHARS = 300  # how far into a wire story its lead runs
 COPYRIGHT = re.compile(r"(?:\(c\)|©|copyright)\s*((?:19|20)\d\d)\b", re.IGNORECASE)
 HEAD_LINES = 6  # metadata (bylines, dates, datelines) stands in the first lines of a report
 HEAD_LINE_LENGTH = 160
@@ -106,6 +109,10 @@ def publication_date(text: str, url: str | None, clock: dt.date | None = None) -
             if copyright_year:
                 return _date(int(copyright_year.group(1)), month, day)
             readings = [d for d in (_date(clock.year, month, day), _date(clock.year - 1, month, day)) if d]
+            # A wire lead says which weekday its dateline is ("BOSTON, Nov 12 - ... on Tuesday"): that year.
+            weekday = WEEKDAY.search(text[match.end() : match.end() + LEAD_CHARS])
+            if weekday:
+                readings = [d for d in readings if d.strftime("%A").lower() == weekday.group(1).lower()] or readings
             return min(readings, key=lambda d: abs((d - clock).days)) if readings else None
     return dates.publication_date(text, None)
 
@@ -147,10 +154,13 @@ def timeline(text: str, url: str | None, sentences: list[str], docs: list, clock
     fine = [a for a in anchors if a and _fine(a)]
     if event is not None and fine:
         elsewhere = [a for a in fine if not a.overlaps(event, 31)]
-        if len(elsewhere) >= PARAMS.other_time_min and len(elsewhere) >= PARAMS.other_time_share * len(fine):
-            # Dates that give their year say best where the piece is; "in February" may be either year.
-            with_year = [a for a in elsewhere if re.search(r"\b(1[89]|20)\d\d\b", a.text or "")]
-            elsewhere = with_year or elsewhere
+        # An archive piece names the year it is about: yearless months ("agreed in February") recount
+        # earlier steps of the story the report is dated in.
+        with_year = [a for a in elsewhere if re.search(r"\b(1[89]|20)\d\d\b", a.text or "")]
+        if published is None:
+            with_year = with_year or elsewhere
+        if len(with_year) >= PARAMS.other_time_min and len(elsewhere) >= PARAMS.other_time_share * len(fine):
+            elsewhere = with_year
             months = Counter((a.start.year, a.start.month) for a in elsewhere)
             (year, month), _ = months.most_common(1)[0]
             in_month = [a for a in elsewhere if (a.start.year, a.start.month) == (year, month)]
@@ -162,7 +172,15 @@ def timeline(text: str, url: str | None, sentences: list[str], docs: list, clock
     # A sentence's own anchor counts when it points elsewhere; "in 2025" in a report of 14 March 2025
     # says nothing more precise than the report's own date.
     own = [a if a and not (event and a.overlaps(event) and _wider(a, event)) else None for a in anchors]
-    return Timeline(event, reference, tuple(a or event for a in own))
+    return Timeline(event, reference, tuple(_with_event(a, event) if a else event for a in own))
+
+
+def _with_event(anchor: When, event: When | None) -> When:
+    """A period reaching up to the report's event ("at the end of September" in a report of late October,
+    "earlier this month") spans both: the story's own time and the time it names."""
+    if event is None or not _wider(anchor, event) or not anchor.overlaps(event, OWN_PERIOD_DAYS):
+        return anchor
+    return When(min(anchor.start, event.start), max(anchor.end, event.end), anchor.text)
 
 
 def _wider(a: When, b: When) -> bool:
