@@ -140,15 +140,38 @@ def test_a_different_rank_or_office_is_a_different_title():
     assert compare("Former President Donald Trump spoke.", "President Donald Trump spoke.", "title") == (True, False)
 
 
+def test_a_nationality_belongs_to_the_title_and_only_two_named_ones_can_differ():
+    swedish = "The Swedish referee Anders Lindqvist showed eight yellow cards."
+    assert compare("Referee Anders Lindqvist, a Norwegian, was calm.", swedish, "title") == (True, False)
+    assert compare("Referee Anders Lindqvist was calm.", swedish, "title") == (True, True)
+
+
+def test_a_title_someone_becomes_is_compared_only_with_what_others_say_they_become():
+    becomes = only("Rina Vale will become chief executive once the deal closes.", "title")
+    assert compare("Rina Vale will become chief executive.", "Rina Vale will be executive chair.", "title") == (
+        True,
+        False,
+    )
+    assert becomes.unit != only("Rina Vale, a former deputy mayor, spoke.", "title").unit
+
+
 def test_opposite_outcomes_of_the_same_thing():
     assert compare("Device sales rose in the quarter.", "Device sales fell 3% in the quarter.", "polarity") == (
         True,
         False,
     )
     assert compare("The bridge collapsed.", "The bridge survived the quake.", "polarity") == (True, False)
+    # Device sales are not services revenue.
+    assert not comparable(only("Device sales rose.", "polarity"), only("Services revenue grew 22%.", "polarity"))
 
 
 def test_negation_of_the_main_clause_and_a_save_is_not_a_denial():
     assert facts("Ukraine was not on the agenda.").negated
     assert not facts("The keeper denied the striker twice.").negated
     assert not facts("The leaders have not met in person since 2019.").negated
+
+
+def test_a_short_quote_said_by_someone_else_is_who_said_it_differing():
+    judge = 'Judge Prescott told the court the books "are not a playground."'
+    prosecutor = '"The company\'s books are not a playground," prosecutor Dana Rusk told jurors.'
+    assert compare(judge, prosecutor, "agent", "say") == (True, False)

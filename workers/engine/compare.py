@@ -6,7 +6,7 @@ about the same thing (what a number counts, whose title, which outcome).
 
 from __future__ import annotations
 
-from workers.engine.facts import NAMED, Fact
+from workers.engine.facts import NAMED, NATIONALITY, Fact
 from workers.engine.lexicon import lexicon
 from workers.engine.params import PARAMS
 
@@ -55,7 +55,14 @@ def comparable(a: Fact, b: Fact) -> bool:
         sides_a, sides_b = {w for w in a.about if w[0] == "@"}, {w for w in b.about if w[0] == "@"}
         if sides_a and sides_b and not sides_a & sides_b:
             return False
-        return len((a.about - sides_a) & (b.about - sides_b)) >= (PARAMS.quote_overlap if a.unit == "say" else 1)
+        what_a, what_b = a.about - sides_a, b.about - sides_b
+        if a.unit == "say":  # the same statement: enough words in common, or all the words of a short one
+            shared = what_a & what_b
+            return len(shared) >= PARAMS.quote_overlap or (len(shared) >= 2 and shared in (what_a, what_b))
+        return len(what_a & what_b) >= 1
+    if a.kind == "polarity":
+        # Device sales are not services revenue: one outcome's subject must hold the other's.
+        return bool(a.about & b.about) and (a.about <= b.about or b.about <= a.about)
     strong_a, strong_b = anchors(a), anchors(b)
     if a.kind == "amount":
         # Figures are compared for the same thing: their own phrases share a word ("revenue",
@@ -147,9 +154,18 @@ def same_title(a: Fact, b: Fact) -> bool:
     lex = lexicon()
     (former_a, role_a), (former_b, role_b) = a.value, b.value
     words_a, words_b = set(role_a.split()) - {"of"}, set(role_b.split()) - {"of"}
+    # A Swedish referee is not a Norwegian one; a nationality one side leaves out is no difference.
+    from_a, from_b = _nationalities(words_a), _nationalities(words_b)
+    if from_a and from_b and not from_a & from_b:
+        return False
+    words_a, words_b = words_a - from_a, words_b - from_b
     if former_a != former_b or (words_a & lex["rank"]) != (words_b & lex["rank"]):
         return False
-    return words_a <= words_b or words_b <= words_a
+    return not words_a or not words_b or words_a <= words_b or words_b <= words_a
+
+
+def _nationalities(words: set[str]) -> set[str]:
+    return {w for w in words if w.startswith(NATIONALITY)}
 
 
 def same_venue(a: Fact, b: Fact) -> bool:
@@ -190,5 +206,5 @@ def shown(fact: Fact) -> str:
     """The words that state a fact, as the evidence shows them: a title by its role."""
     if fact.kind == "title":
         former, role = fact.value
-        return ("former " if former else "") + role
+        return ("former " if former else "") + role.replace(NATIONALITY, "")
     return fact.text

@@ -11,7 +11,7 @@ counts as the same thing come from ``lexicon.toml``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from workers.engine.dates import MONTH_NAMES
 from workers.engine.lexicon import canonical, lexicon
@@ -123,6 +123,8 @@ def _hedge(before: str) -> str:
 
 
 NAMED = "!"  # marks a proper noun among the words a fact is about
+NATIONALITY = "~"  # marks a nationality among a title's words ("~swedish referee")
+BECOMES = ">"  # marks the person of a title someone is or becomes ("vasquez>": "Vasquez will become CEO")
 
 
 def _about(token, skip: set[int]) -> tuple[set[str], set[str]]:
@@ -549,7 +551,7 @@ def titles(doc) -> list[Fact]:
         # "Swedish referee", "Russian Foreign Minister": a nationality belongs to the role.
         while start > 0 and doc[start - 1].ent_type_ == "NORP" and doc[start - 1].pos_ in ("ADJ", "PROPN"):
             start -= 1
-        role = [t.lower_ for t in doc[start:j]]
+        role = [NATIONALITY + t.lower_ if t.i < i else t.lower_ for t in doc[start:j]]
         # "Secretary of State", "Minister of Finance": one capitalised word after "of" belongs to it.
         if (
             j + 1 < len(doc)
@@ -592,6 +594,36 @@ def titles(doc) -> list[Fact]:
             if name and (name[0] == 0 or doc[name[0] - 1].text != ","):
                 facts.append(_title_fact(role, _surname(doc, name), doc[name[0] : j].text))
         i = j
+    return _with_nationalities(doc, facts + _predicate_titles(doc, {f.unit for f in facts}))
+
+
+def _predicate_titles(doc, titled: set[str]) -> list[Fact]:
+    """A title the sentence gives as what someone is or becomes: 'Vasquez will become chief executive'."""
+    facts = []
+    for noun in doc:
+        if noun.dep_ not in ("attr", "oprd") or noun.lower_ not in lexicon()["title_heads"]:
+            continue
+        person = next((c for c in noun.head.children if c.dep_ in ("nsubj", "nsubjpass") and _a_person(c)), None)
+        if person is None or _surname(doc, (person.i, person.i + 1)) in titled:
+            continue
+        role = [t.lower_ for t in noun.lefts if _is_title_word(t)] + [noun.lower_]
+        # What someone becomes is compared only with what others say they become: "Castell, a former
+        # deputy mayor" and "Castell will be mayor" are two times, not two titles.
+        person_becomes = _surname(doc, (person.i, person.i + 1)) + BECOMES
+        facts.append(_title_fact(role, person_becomes, doc[person.i : noun.i + 1].text))
+    return facts
+
+
+def _with_nationalities(doc, facts: list[Fact]) -> list[Fact]:
+    """'Referee Anders Lindqvist, a Norwegian,': a nationality in apposition belongs to the person's title."""
+    for token in doc:
+        if token.ent_type_ != "NORP" or token.dep_ != "appos" or token.head.pos_ != "PROPN":
+            continue
+        person = _surname(doc, (token.head.i, token.head.i + 1))
+        for n, fact in enumerate(facts):
+            if fact.unit == person and not any(w.startswith(NATIONALITY) for w in fact.value[1].split()):
+                former, role = fact.value
+                facts[n] = replace(fact, value=(former, f"{NATIONALITY}{token.lower_} {role}"))
     return facts
 
 
@@ -607,7 +639,7 @@ def _title_fact(role_words: list[str], person: str, text: str) -> Fact:
     for phrase, meaning in lex["role_aliases"].items():
         role = re.sub(rf"\b{re.escape(phrase)}\b", meaning, role)
     role = re.sub(r"\b(\w+)( \1\b)+", r"\1", role)
-    return Fact("title", person, frozenset(role.split()), (former, role), text)
+    return Fact("title", person, frozenset(role.replace(NATIONALITY, "").split()), (former, role), text)
 
 
 def polarity(doc) -> tuple[list[Fact], bool]:

@@ -192,7 +192,9 @@ def _judge_nearest(claim, claim_when, candidates, context, elsewhere, findings, 
             if (other_time and mine.kind != "date") or mine.kind == "title":
                 continue  # titles are facts of the whole report: compared in _judge_titles
             for theirs in statement.facts.items:
-                if comparable(mine, theirs):
+                if comparable(mine, theirs) or (
+                    cosine >= params.sole_figure and sole_figures(mine, theirs, claim, statement.facts)
+                ):
                     if agrees(mine, theirs):
                         agreeing.append((n, mine, theirs))
                     elif not named_elsewhere(mine, theirs, source, context):
@@ -238,6 +240,17 @@ def _judge_nearest(claim, claim_when, candidates, context, elsewhere, findings, 
                 if any(m == n for m, _, _ in agreeing):
                     continue  # the same sentence also gives the page's value
                 findings.record(("fact", n), source.group, False, evidence(differs(mine, theirs)))
+
+
+def sole_figures(mine, theirs, claim: Facts, other: Facts) -> bool:
+    """Two close sentences that each give one figure of a unit ("took four hours", "after about 11 hours
+    of deliberation") give it for the same thing, unless they say they count different things."""
+    if mine.kind != "amount" or theirs.kind != "amount" or mine.unit != theirs.unit or mine.unit == "count":
+        return False
+    if mine.head and theirs.head and mine.head != theirs.head:
+        return False
+    same_unit = lambda facts: sum(1 for f in facts.items if f.kind == "amount" and f.unit == mine.unit)  # noqa: E731
+    return same_unit(claim) == 1 and same_unit(other) == 1
 
 
 def _judge_report_facts(claim, claim_when, report_facts, context, findings, params) -> None:
