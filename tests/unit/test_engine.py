@@ -198,3 +198,26 @@ def test_reports_of_another_event_change_no_label_and_are_never_evidence(engine)
         after = wider.annotate(seed(prefix))["annotations"]
         assert [a["label"] for a in after] == [a["label"] for a in before]
         assert not {e["doc"] for a in after for e in a["support"] + a["conflict"]} & {"geneva_2019", "geneva_2019_b"}
+
+
+def _small_engine(engine, texts: dict[str, str]):
+    from workers.engine import Engine
+    from workers.engine.corpus import Report
+
+    return Engine([Report(doc, text.splitlines()[0], text) for doc, text in texts.items()], embedder=engine.embedder)
+
+
+def test_a_telling_figure_given_in_other_words_corroborates(engine):
+    local = _small_engine(
+        engine,
+        {
+            "wire": "Vennor wins the Harbour Open\nPublished 22 June 2025\nThe 24-year-old collects $1.2 million "
+            "for the seventh title of her career.\nRain stopped play for 47 minutes in the third set.\n",
+            "brief": "Harbour Open: Vennor champion\nPublished 22 June 2025\nVennor beat Ostrova in three sets "
+            "on Sunday.\n",
+        },
+    )
+    page = "Harbour Open final recap\nPublished 23 June 2025\nThe champion's cheque is for $1.2 million.\n"
+    assert by_text(local.annotate(page), "cheque")["label"] == "corroborated"
+    other_figure = page.replace("$1.2 million", "$1.7 million")
+    assert by_text(local.annotate(other_figure), "cheque")["label"] != "corroborated"

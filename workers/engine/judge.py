@@ -187,7 +187,7 @@ def _judge_nearest(claim, claim_when, candidates, context, elsewhere, findings, 
         if other_time and cosine < params.same_statement:
             continue
         score = pair_score(cosine, claim, statement.facts, context.idf, params)
-        agreeing, differing = [], []
+        agreeing, differing, told = [], [], []
         for n, mine in enumerate(claim.items):
             if (other_time and mine.kind != "date") or mine.kind == "title":
                 continue  # titles are facts of the whole report: compared in _judge_titles
@@ -199,6 +199,8 @@ def _judge_nearest(claim, claim_when, candidates, context, elsewhere, findings, 
                         agreeing.append((n, mine, theirs))
                     elif not named_elsewhere(mine, theirs, source, context):
                         differing.append((n, mine, theirs))
+                elif same_telling_figure(mine, theirs):
+                    told.append((n, mine, theirs))
         evidence = lambda values=None: Evidence(source.doc, source.title, statement.text, score, values)  # noqa: E731
         if other_time:
             for n, _, _ in agreeing:
@@ -232,14 +234,33 @@ def _judge_nearest(claim, claim_when, candidates, context, elsewhere, findings, 
         ):
             findings.record(("main",), source.group, True, evidence())
         if score < params.detail:
+            # A telling figure given by both ("$1.2 million", "31 percent", "15,000") says the same
+            # thing in other words; a small or round number could be anything.
+            for n, _, _ in agreeing + told:
+                if score >= params.telling_figure_score:
+                    findings.record(("fact", n), source.group, True, evidence())
             continue
-        for n, _, _ in agreeing:
+        for n, _, _ in agreeing + told:
             findings.record(("fact", n), source.group, True, evidence())
         if score >= (params.conflict_elsewhere if elsewhere else params.conflict):
             for n, mine, theirs in differing:
                 if any(m == n for m, _, _ in agreeing):
                     continue  # the same sentence also gives the page's value
                 findings.record(("fact", n), source.group, False, evidence(differs(mine, theirs)))
+
+
+def same_telling_figure(mine, theirs) -> bool:
+    """The same figure, unlikely to be given for something else ("$1.2 million", "31 percent", "15,000"):
+    money, two significant digits, or thousands; a small or round number could be anything."""
+    if mine.kind != "amount" or theirs.kind != "amount" or mine.unit != theirs.unit:
+        return False
+    if isinstance(mine.value, tuple) or isinstance(theirs.value, tuple) or mine.value != theirs.value:
+        return False
+    if mine.head and theirs.head and mine.head != theirs.head:
+        return False
+    value = float(mine.value)
+    digits = len(f"{value:.6g}".replace(".", "").lstrip("0").rstrip("0"))
+    return value >= 1000 or digits >= 2 or (mine.unit not in ("count", "percent", "hour") and value > 1)
 
 
 def sole_figures(mine, theirs, claim: Facts, other: Facts) -> bool:

@@ -22,6 +22,7 @@ class Params:
     negation: float = 0.45  # pair score from which a denial of what the other sentence affirms counts
     conflict_elsewhere: float = 0.6  # the same, for a claim naming people or places no report knows
     unknown_names: int = 2  # a claim naming this many proper nouns the corpus never uses is about something else
+    telling_figure_score: float = 0.25  # pair score from which a telling figure both give is a shared fact
     sole_figure: float = 0.6  # cosine from which the only figures of one unit in two sentences are compared
     same_statement: float = 0.7  # cosine at which a sentence dated to another time is the same statement
     topic_share: float = 0.6  # a word in this share of the reports is a word of the story...
