@@ -233,19 +233,15 @@ def _judge_nearest(claim, claim_when, candidates, context, elsewhere, findings, 
             and not only_differs
         ):
             findings.record(("main",), source.group, True, evidence())
-        if score < params.detail:
-            # A telling figure given by both ("$1.2 million", "31 percent", "15,000") says the same
-            # thing in other words; a small or round number could be anything.
+        # A detail both give, or a telling figure both give ("$1.2 million", "31 percent", "15,000")
+        # even in other words: the same value for the same thing.
+        if score >= params.detail:
             for n, _, _ in agreeing + told:
-                if score >= params.telling_figure_score:
-                    findings.record(("fact", n), source.group, True, evidence())
-            continue
-        for n, _, _ in agreeing + told:
-            findings.record(("fact", n), source.group, True, evidence())
-        if score >= (params.conflict_elsewhere if elsewhere else params.conflict):
-            for n, mine, theirs in differing:
-                if any(m == n for m, _, _ in agreeing):
-                    continue  # the same sentence also gives the page's value
+                findings.record(("fact", n), source.group, True, evidence())
+        for n, mine, theirs in differing:
+            if any(m == n for m, _, _ in agreeing):
+                continue  # the same sentence also gives the page's value
+            if score >= (params.conflict_elsewhere if elsewhere else params.conflict):
                 findings.record(("fact", n), source.group, False, evidence(differs(mine, theirs)))
 
 

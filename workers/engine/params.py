@@ -17,12 +17,11 @@ class Params:
 
     # judge: how alike two sentences are (pair score = cosine_weight * cosine + rest * idf word overlap)
     cosine_weight: float = 0.6
-    detail: float = 0.40  # pair score from which a shared detail (a figure, a date, a place) is compared
+    detail: float = 0.25  # pair score from which a shared detail (a figure, a date, a place) agrees
     conflict: float = 0.45  # pair score from which a differing detail counts as a conflict
     negation: float = 0.45  # pair score from which a denial of what the other sentence affirms counts
     conflict_elsewhere: float = 0.6  # the same, for a claim naming people or places no report knows
     unknown_names: int = 2  # a claim naming this many proper nouns the corpus never uses is about something else
-    telling_figure_score: float = 0.25  # pair score from which a telling figure both give is a shared fact
     sole_figure: float = 0.6  # cosine from which the only figures of one unit in two sentences are compared
     same_statement: float = 0.7  # cosine at which a sentence dated to another time is the same statement
     topic_share: float = 0.6  # a word in this share of the reports is a word of the story...
