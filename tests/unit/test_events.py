@@ -56,3 +56,11 @@ def test_a_period_reaching_up_to_the_report_spans_the_story_and_the_period():
     sentences, line = _timeline(text)
     when = line.sentences[-1]
     assert isinstance(when, When) and when.start <= D(2025, 9, 30) and when.end >= D(2025, 10, 28)
+
+
+def test_a_day_of_the_same_week_is_a_day_of_the_story_and_may_be_the_fact_that_differs():
+    # Published on a Tuesday: "on Wednesday" is six days back, still this story, so the day can be compared.
+    text = "Published 28 October 2025\nThe company released the figures on Wednesday."
+    _, line = _timeline(text)
+    when = line.sentences[-1]
+    assert when.start <= D(2025, 10, 22) and when.end >= D(2025, 10, 28)

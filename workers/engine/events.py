@@ -57,6 +57,7 @@ CONTINUATION = re.compile(
     + "|".join(sorted(MONTHS, key=len, reverse=True))
     + r"))\b"
 )
+STORY_DAYS = 6  # a day this close to a report's event is a day of the same story
 OWN_PERIOD_DAYS = 31  # a month, quarter or year ending this close to a report's event is the story's own time
 LATER_ROUND_DAYS = 92  # how long after that month a later round is looked for
 WEEKDAY = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.IGNORECASE)
@@ -177,8 +178,13 @@ def timeline(text: str, url: str | None, sentences: list[str], docs: list, clock
 
 def _with_event(anchor: When, event: When | None) -> When:
     """A period reaching up to the report's event ("at the end of September" in a report of late October,
-    "earlier this month") spans both: the story's own time and the time it names."""
-    if event is None or not _wider(anchor, event) or not anchor.overlaps(event, OWN_PERIOD_DAYS):
+    "earlier this month") spans both: the story's own time and the time it names. So does a day a few
+    days off ("released the figures on Wednesday" in a report of Tuesday): a day of the story, which
+    may itself be the fact that differs."""
+    if event is None:
+        return anchor
+    near = anchor.overlaps(event, OWN_PERIOD_DAYS) if _wider(anchor, event) else anchor.overlaps(event, STORY_DAYS)
+    if not near:
         return anchor
     return When(min(anchor.start, event.start), max(anchor.end, event.end), anchor.text)
 
