@@ -2,10 +2,11 @@
 
     .venv/bin/python -m workers.devtools.fit_support        # prints the weights for params.py
 
-Pairs: every gold claim of the ``tune`` and ``seed`` splits with every report the judge looked at
-(same event, not the page itself); the report's sentence nearest the claim gives the features; the
-target is whether the gold lists the report as support. Logistic regression (numpy, L2), then the
-threshold that maximises F1. The blind split is never read.
+Pairs: every gold claim of the ``tune``, ``blind`` and ``seed`` splits with every report the judge
+looked at (same event, not the page itself); the report's sentence nearest the claim gives the
+features; the target is whether the gold lists the report as support. Logistic regression (numpy, L2),
+then the threshold that maximises F1. The ``fresh`` split (never seen while tuning) is never read;
+``blind`` joined the fit once its first figures had been reported.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ STEPS = 4000
 RATE = 0.1
 
 
-def pairs(splits: tuple[str, ...] = ("tune", "seed")) -> tuple[np.ndarray, np.ndarray]:
+def pairs(splits: tuple[str, ...] = ("tune", "blind", "seed")) -> tuple[np.ndarray, np.ndarray]:
     """Features and targets of every (gold claim, report) pair of the given splits."""
     embedder, engines, rows_x, rows_y = Embedder(), {}, [], []
     for gold in gold_sets(splits=list(splits)):
