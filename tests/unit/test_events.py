@@ -64,3 +64,16 @@ def test_a_day_of_the_same_week_is_a_day_of_the_story_and_may_be_the_fact_that_d
     _, line = _timeline(text)
     when = line.sentences[-1]
     assert when.start <= D(2025, 10, 22) and when.end >= D(2025, 10, 28)
+
+
+def test_a_sentence_pointing_back_is_about_the_time_the_sentence_before_named():
+    text = (
+        "Published 28 October 2025\n"
+        "In July 2024 the company cut its annual forecast.\n"
+        "Back then, earnings were $1.78 a share.\n"
+        "Earnings are now $2.14 a share."
+    )
+    sentences, line = _timeline(text)
+    then, now = line.sentences[-2], line.sentences[-1]
+    assert (then.start, then.end) == (D(2024, 7, 1), D(2024, 7, 31))
+    assert now.start <= D(2025, 10, 28) <= now.end

@@ -57,6 +57,10 @@ CONTINUATION = re.compile(
     + "|".join(sorted(MONTHS, key=len, reverse=True))
     + r"))\b"
 )
+# A sentence pointing back to the time the previous sentence named.
+BACK_REFERENCE = re.compile(
+    r"^(?:Back then|At the time|That time|That year|On that|In that|The earlier|That earlier)\b"
+)
 STORY_DAYS = 6  # a day this close to a report's event is a day of the same story
 OWN_PERIOD_DAYS = 31  # a month, quarter or year ending this close to a report's event is the story's own time
 LATER_ROUND_DAYS = 92  # how long after that month a later round is looked for
@@ -170,10 +174,26 @@ def timeline(text: str, url: str | None, sentences: list[str], docs: list, clock
             # not from the day it was published.
             reference = event.end
             anchors = [_anchor(s, reference, d) for s, d in zip(sentences, docs)]
+    anchors = _follow_back_references(sentences, anchors, event)
     # A sentence's own anchor counts when it points elsewhere; "in 2025" in a report of 14 March 2025
     # says nothing more precise than the report's own date.
     own = [a if a and not (event and a.overlaps(event) and _wider(a, event)) else None for a in anchors]
     return Timeline(event, reference, tuple(_with_event(a, event) if a else event for a in own))
+
+
+def _follow_back_references(sentences: list[str], anchors: list, event: When | None) -> list:
+    """'In July Norvale cut its forecast. Back then, earnings were $1.78 a share.': a sentence that points
+    back ("That quake", "Back then", "At the time") is about the time the sentence before it named."""
+    out, last = [], None
+    for sentence, anchor in zip(sentences, anchors):
+        if anchor is None and last is not None and BACK_REFERENCE.match(sentence):
+            anchor = last
+        elif anchor is not None or not BACK_REFERENCE.match(sentence):
+            last = (
+                anchor if anchor is not None and event is not None and not anchor.overlaps(event, STORY_DAYS) else None
+            )
+        out.append(anchor)
+    return out
 
 
 def _with_event(anchor: When, event: When | None) -> When:
