@@ -175,3 +175,9 @@ def test_a_short_quote_said_by_someone_else_is_who_said_it_differing():
     judge = 'Judge Prescott told the court the books "are not a playground."'
     prosecutor = '"The company\'s books are not a playground," prosecutor Dana Rusk told jurors.'
     assert compare(judge, prosecutor, "agent", "say") == (True, False)
+
+
+def test_where_an_organisation_is_based_is_a_fact_of_the_organisation():
+    austin = "Austin-based Norvale Technologies reported revenue."
+    assert compare("Norvale, headquartered in Austin, Texas, makes phones.", austin, "title") == (True, True)
+    assert compare("Norvale, which is based in Dallas, makes phones.", austin, "title") == (True, False)

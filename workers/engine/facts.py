@@ -124,6 +124,7 @@ def _hedge(before: str) -> str:
 
 NAMED = "!"  # marks a proper noun among the words a fact is about
 NATIONALITY = "~"  # marks a nationality among a title's words ("~swedish referee")
+BASED = "@"  # marks the organisation of a base ("norvale@": "Austin-based Norvale")
 BECOMES = ">"  # marks the person of a title someone is or becomes ("vasquez>": "Vasquez will become CEO")
 
 
@@ -594,7 +595,30 @@ def titles(doc) -> list[Fact]:
             if name and (name[0] == 0 or doc[name[0] - 1].text != ","):
                 facts.append(_title_fact(role, _surname(doc, name), doc[name[0] : j].text))
         i = j
-    return _with_nationalities(doc, facts + _predicate_titles(doc, {f.unit for f in facts}))
+    return _with_nationalities(doc, facts + _predicate_titles(doc, {f.unit for f in facts})) + _bases(doc)
+
+
+def _bases(doc) -> list[Fact]:
+    """Where a named organisation is based ('Austin-based Norvale', 'Quillon, which is based in Charlotte'):
+    like a title, a fact of the organisation, not of one event; kept as a title 'based in austin'."""
+    facts = []
+    for based in doc:
+        if based.lower_ not in ("based", "headquartered"):
+            continue
+        org = based.head if based.dep_ in ("amod", "acl", "relcl") else None
+        if org is None or org.pos_ != "PROPN":
+            org = next((c for c in based.children if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ == "PROPN"), None)
+        places = [c for c in based.children if c.dep_ == "npadvmod" and c.ent_type_ in ("GPE", "LOC")]
+        places += [p for c in based.children if c.lower_ == "in" for p in c.children if p.dep_ == "pobj"]
+        places = [p for p in places if p.ent_type_ in ("GPE", "LOC")]
+        if org is None or not places:
+            continue
+        words = [t.lower_ for p in places for t in p.subtree if t.ent_type_ in ("GPE", "LOC")]
+        # "Norvale Technologies" and "Norvale" are one organisation: keyed by the first word of its name.
+        name = min([org] + [c for c in org.children if c.dep_ == "compound" and c.pos_ == "PROPN"], key=lambda t: t.i)
+        span = doc[min(based.i, *(p.i for p in places)) : max(based.i, *(p.i for p in places)) + 1]
+        facts.append(_title_fact(["based", "in", *words], name.lower_ + BASED, span.text))
+    return facts
 
 
 def _predicate_titles(doc, titled: set[str]) -> list[Fact]:
