@@ -181,3 +181,10 @@ def test_where_an_organisation_is_based_is_a_fact_of_the_organisation():
     austin = "Austin-based Norvale Technologies reported revenue."
     assert compare("Norvale, headquartered in Austin, Texas, makes phones.", austin, "title") == (True, True)
     assert compare("Norvale, which is based in Dallas, makes phones.", austin, "title") == (True, False)
+
+
+def test_counts_of_opposite_outcomes_are_different_quantities():
+    acquitted = only("He was acquitted of one count of wire fraud.", "amount")
+    convicted = only("The jury convicted him on three counts of wire fraud.", "amount")
+    assert not comparable(acquitted, convicted)
+    assert compare("He was acquitted on one count.", "The jury acquitted him on two counts.", "amount") == (True, False)

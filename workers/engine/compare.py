@@ -37,6 +37,8 @@ def comparable(a: Fact, b: Fact) -> bool:
     for marker in lex["markers"]:
         if bool(own_a & marker) != bool(own_b & marker):
             return False  # a forecast is not the result, a shootout is not the match
+    if a.kind == "amount" and _opposed(a.about, b.about):
+        return False  # counts acquitted are not counts convicted; a 3% rise is not a 9% fall
     groups_a = {i for i, g in enumerate(lex["alternatives"]) if own_a & g}
     groups_b = {i for i, g in enumerate(lex["alternatives"]) if own_b & g}
     if groups_a and groups_b and not groups_a & groups_b:
@@ -79,6 +81,13 @@ def comparable(a: Fact, b: Fact) -> bool:
     if strong_a and strong_b:
         return bool(strong_a & strong_b)
     return bool(a.about & b.about)
+
+
+def _opposed(words_a: frozenset[str], words_b: frozenset[str]) -> bool:
+    """One side says an outcome, the other its opposite ('acquitted' / 'convicted', 'rose' / 'fell')."""
+    outcome = lexicon()["outcome"]
+    found_a = {outcome[w] for w in words_a if w in outcome}
+    return any((pair, -direction) in found_a for pair, direction in (outcome[w] for w in words_b if w in outcome))
 
 
 def _named(words: frozenset[str]) -> frozenset[str]:
