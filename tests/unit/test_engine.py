@@ -221,3 +221,16 @@ def test_a_telling_figure_given_in_other_words_corroborates(engine):
     assert by_text(local.annotate(page), "cheque")["label"] == "corroborated"
     other_figure = page.replace("$1.2 million", "$1.7 million")
     assert by_text(local.annotate(other_figure), "cheque")["label"] != "corroborated"
+
+
+def test_a_short_claim_whose_every_word_a_long_sentence_says_is_corroborated(engine):
+    local = _small_engine(
+        engine,
+        {
+            "wire": "Vennor wins the Harbour Open\nPublished 22 June 2025\nOstrova served for the title at 5-4 in "
+            "the third set but was broken to love, and Vennor won the next three games.\n",
+            "brief": "Harbour Open: Vennor champion\nPublished 22 June 2025\nVennor beat Ostrova in three sets.\n",
+        },
+    )
+    page = "Harbour Open final\nPublished 23 June 2025\nOstrova had chances in the decider.\nShe was broken to love.\n"
+    assert by_text(local.annotate(page), "broken to love")["label"] == "corroborated"

@@ -227,8 +227,11 @@ def _judge_nearest(claim, claim_when, candidates, context, elsewhere, findings, 
         # A sentence that gives another value for the claim's detail, and agrees on none, does not
         # back the claim as a whole: what it says differs ("lasted six hours" vs "four hours").
         only_differs = differing and not agreeing and params.differing_blocks_support
+        # A sentence that says nearly every word the claim says (weighted by rarity) says the claim,
+        # however short the claim or long the sentence ("She was broken to love").
+        covered = x[FEATURES.index("coverage")] >= params.covered and len(claim.terms & statement.facts.terms) >= 2
         if (
-            support_probability(x, params) >= params.support_probability
+            (support_probability(x, params) >= params.support_probability or covered)
             and not (figures_missing and params.figures_needed)
             and not only_differs
         ):

@@ -32,6 +32,7 @@ class Params:
     support_bias: float = -6.339
     support_weights: tuple[float, ...] = (3.087, 1.669, 0.328, 0.713, 0.927, -0.680, 0.772, 0.104, 1.105, -0.927)
     support_probability: float = 0.40
+    covered: float = 0.85  # ...or when the sentence has this share of the claim's words (idf-weighted)
     differing_blocks_support: bool = True  # a sentence differing on the claim's detail does not support it
     figures_needed: bool = True  # a claim stating figures is supported only by a sentence giving them
 
