@@ -511,11 +511,14 @@ def _nearest_event(snap: Snapshot, neighbours: list, excluded: frozenset[int]) -
     """An undated page is about the event of the reports it echoes most."""
     votes: Counter = Counter()
     for ids, cosines in neighbours:
+        # Each claim votes once, for the event of the report sentence nearest to it: a report that
+        # alone tells this page's event is not outvoted by the many that tell another.
         for i, c in zip(ids, cosines):
             statement = snap.statements[i]
             event = snap.events[statement.source]
             if c >= PARAMS.same_event and event is not None and snap.sources[statement.source].group not in excluded:
                 votes[event] += float(c)
+                break
     return votes.most_common(1)[0][0] if votes else None
 
 
