@@ -9,69 +9,18 @@ from __future__ import annotations
 
 import re
 
+from workers.engine.lexicon import lexicon
 from workers.engine.params import PARAMS
 from workers.engine.segment import Sentence, split_sentences
 
-# A line that opens a block of links to other stories: everything after it is furniture.
-RELATED = (
-    "read next",
-    "read more",
-    "related( stories| articles| news)?",
-    "more from",
-    "more stories",
-    "recommended( for you)?",
-    "most read",
-    "most popular",
-    "you may also like",
-    "also read",
-    "latest news",
-    "trending( now)?",
-    "more on this story",
-    "see also",
-    "top stories",
-)
-# Sentences that speak to the reader: "Tell us in the comments", "Listen live", "Here is what we know".
-TO_THE_READER = (
-    "tell us",
-    "let us know",
-    "send us",
-    "hit reply",
-    "listen",
-    "contact (us|our)",
-    "forward (it|this)",
-    "share (it|this|your)",
-    "sign up",
-    "subscribe",
-    "click",
-    "follow us",
-    "join us",
-    "email us",
-    "write to us",
-    "download",
-    "watch (live|the)",
-    "read (more|our|the full)",
-    "good (morning|evening|afternoon)",
-    "welcome to",
-    "here is what we know",
-    "here's what we know",
-    "that'?s all( from| for)?",
-)
-# Page furniture anywhere in a sentence.
-PROMPTS = (
-    "leave (a|the first|your) comment",
-    "comments?$",
-    "share this",
-    "sign up",
-    "subscribe",
-    "click here",
-    "follow us",
-    "newsletter",
-    "all rights reserved",
-    "cookie",
-    "advertisement",
-    "forward it to a friend",
-)
-RELATED_MARKER = re.compile(rf"^({'|'.join(RELATED)})\s*:?$", re.IGNORECASE)
+FURNITURE = lexicon()["furniture"]
+
+
+def _any(phrases: tuple[str, ...]) -> str:
+    return "|".join(f"(?:{phrase})" for phrase in phrases)
+
+
+RELATED_MARKER = re.compile(rf"^({_any(FURNITURE['related'])})\s*:?$", re.IGNORECASE)
 TIMESTAMP = re.compile(r"^\(?\d{1,2}[:.]\d{2}(\s?[ap]\.?m\.?)?\)?( [A-Z]{2,4})?$", re.IGNORECASE)
 # "By Jane Doe", "Reporting by ...": a byline is a few capitalised names, not "By Wednesday morning, ...".
 BYLINE = re.compile(
@@ -81,14 +30,24 @@ BYLINE = re.compile(
 )
 # "Photo: Reuters" is a credit; "Photo: The mayor concedes in the harbour district." is a caption.
 SHORT_CREDIT = re.compile(r"^(photo|image|source|picture|video)s?\s*:\s*\S+(\s+\S+){0,4}$", re.IGNORECASE)
-READER = re.compile(rf"^({'|'.join(TO_THE_READER)})\b", re.IGNORECASE)
+READER = re.compile(rf"^(?:please\s+)?({_any(FURNITURE['to_the_reader'])})\b", re.IGNORECASE)
 # A note on who wrote the piece: "Jane Doe is the Herald's transport columnist."
 AUTHOR_NOTE = re.compile(
     r"\bis (?:a |an |the |our )?(?:[\w'’]+ ){0,3}(columnist|correspondent|reporter|editor|writer|contributor)\.?$",
     re.IGNORECASE,
 )
 CREDIT = re.compile(r"^\(?[^()]{0,40}\b(photo|photograph|image|video|file)\)?$", re.IGNORECASE)
-PROMPT = re.compile(rf"\b({'|'.join(PROMPTS)})\b", re.IGNORECASE)
+PROMPT = re.compile(rf"\b({_any(FURNITURE['prompts'])})(?!\w)", re.IGNORECASE)
+# A note about the piece itself: "This column is not investment advice", "The views expressed are the author's own".
+DISCLAIMER = re.compile(
+    rf"^(?:{_any(FURNITURE['about_the_piece'])})\b.*\b(?:{_any(FURNITURE['disclaimers'])})\b", re.IGNORECASE
+)
+OWN_VIEWS = re.compile(rf"\b({_any(FURNITURE['own_views'])})\b", re.IGNORECASE)
+# A way to reach the newsroom: "Email our desk", "Write to tips@example.org".
+CONTACT = re.compile(
+    rf"^(?:please\s+)?(?:{_any(FURNITURE['contact_verbs'])})\s+(?:{_any(FURNITURE['contact_targets'])})\b",
+    re.IGNORECASE,
+)
 
 
 def _words(text: str) -> list[str]:
@@ -129,6 +88,8 @@ def is_claim_text(sentence: Sentence) -> bool:
     if TIMESTAMP.match(text) or BYLINE.match(text) or CREDIT.match(text) or PROMPT.search(text):
         return False
     if SHORT_CREDIT.match(text) or READER.match(text) or AUTHOR_NOTE.search(text):
+        return False
+    if DISCLAIMER.search(text) or OWN_VIEWS.search(text) or CONTACT.match(text):
         return False
     return True
 
