@@ -125,3 +125,27 @@ def test_headline_and_photo_caption_stay_claims_among_prompts():
         "Photo: The damaged bow of the ferry at the Halvik pier on Monday.",
         "Three passengers were taken to hospital.",
     ]
+
+
+def test_standfirst_below_the_headline_is_a_claim_but_a_dateline_is_not():
+    text = (
+        "Harbour ferry strikes pier in morning fog\n"
+        "Three passengers were hurt as the vessel hit the Halvik pier at low speed\n"
+        "Last updated: 3 May 2025, 10:15\n"
+        "By Lena Mars\n"
+        "The ferry was carrying 140 passengers.\n"
+    )
+    assert claim_texts(text) == [
+        "Harbour ferry strikes pier in morning fog",
+        "Three passengers were hurt as the vessel hit the Halvik pier at low speed",
+        "The ferry was carrying 140 passengers.",
+    ]
+    for dateline in (
+        "The Example Gazette | Updated Monday 3 May 2025, 10:15",
+        "Posted Monday 3 May 2025 at 10:15 by Lena",
+    ):
+        text = f"Harbour ferry strikes pier in morning fog\n{dateline}\nThe ferry was carrying 140 passengers.\n"
+        assert claim_texts(text) == [
+            "Harbour ferry strikes pier in morning fog",
+            "The ferry was carrying 140 passengers.",
+        ]

@@ -38,6 +38,8 @@ AUTHOR_NOTE = re.compile(
 )
 CREDIT = re.compile(r"^\(?[^()]{0,40}\b(photo|photograph|image|video|file)\)?$", re.IGNORECASE)
 PROMPT = re.compile(rf"\b({_any(FURNITURE['prompts'])})(?!\w)", re.IGNORECASE)
+# When and where the page was posted: "Updated: 3 May 2025", "The Daily Example | 3 May 2025".
+DATELINE = re.compile(rf"^(?:{_any(FURNITURE['datelines'])})\b|\s[|·•]\s", re.IGNORECASE)
 # A note about the piece itself: "This column is not investment advice", "The views expressed are the author's own".
 DISCLAIMER = re.compile(
     rf"^(?:{_any(FURNITURE['about_the_piece'])})\b.*\b(?:{_any(FURNITURE['disclaimers'])})\b", re.IGNORECASE
@@ -94,27 +96,44 @@ def is_claim_text(sentence: Sentence) -> bool:
     return True
 
 
-def _title_line(sentences: list[Sentence]) -> int | None:
-    """The headline: the first long unpunctuated line before the body begins."""
-    for sentence in sentences:
+def _title_lines(sentences: list[Sentence]) -> set[int]:
+    """The headline, the first long unpunctuated line before the body begins, and the standfirst:
+    a long unpunctuated line right below it."""
+    for number, sentence in enumerate(sentences):
         if sentence.terminated:
-            return None
+            return set()
         if len(_words(sentence.text)) >= PARAMS.title_min_words and not sentence.bullet:
-            return sentence.line
-    return None
+            lines = {sentence.line}
+            below = sentences[number + 1 : number + 3]
+            if below and below[0].line == sentence.line + 1 and _standfirst(below[0], below[1:]):
+                lines.add(below[0].line)
+            return lines
+    return set()
+
+
+def _standfirst(sentence: Sentence, after: list[Sentence]) -> bool:
+    """A line that sums the story up under the headline: long, unpunctuated, alone on its line."""
+    alone = not after or after[0].line != sentence.line
+    long = len(_words(sentence.text)) >= PARAMS.title_min_words
+    if not (alone and long and not sentence.terminated and not sentence.bullet and is_claim_text(sentence)):
+        return False
+    # Not the outlet's name and date ("The Daily Example | Updated 3 May, 10:15"): a sentence is mostly small words.
+    words = [w for w in _words(sentence.text) if not w.isdigit()]
+    lower = sum(1 for w in words if w.islower())
+    return not DATELINE.search(sentence.text) and lower >= PARAMS.standfirst_lowercase * len(_words(sentence.text))
 
 
 def claim_sentences(text: str, sentences: list[Sentence] | None = None) -> list[Sentence]:
     """The sentences of ``text`` that are factual claims, in order."""
     sentences = split_sentences(text) if sentences is None else sentences
-    title = _title_line(sentences)
-    furniture = furniture_lines(sentences) - {title}
+    titles = _title_lines(sentences)
+    furniture = furniture_lines(sentences) - titles
     claims, seen = [], set()
     for sentence in sentences:
         if sentence.line in furniture or not is_claim_text(sentence):
             continue
-        # Unpunctuated lines are headings, except the headline and the items of a list.
-        if not (sentence.terminated or sentence.bullet or sentence.line == title):
+        # Unpunctuated lines are headings, except the headline, the standfirst and the items of a list.
+        if not (sentence.terminated or sentence.bullet or sentence.line in titles):
             continue
         key = " ".join(sentence.text.lower().split())
         if key in seen:
