@@ -149,3 +149,5 @@ def test_standfirst_below_the_headline_is_a_claim_but_a_dateline_is_not():
             "Harbour ferry strikes pier in morning fog",
             "The ferry was carrying 140 passengers.",
         ]
+    text = "Harbour ferry strikes pier in morning fog\nBy nightfall all 140 passengers had been brought ashore safely\n"
+    assert len(claim_texts(text)) == 2

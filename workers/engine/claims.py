@@ -2,7 +2,11 @@
 
 Furniture never gets a label and never corroborates anything: "Read next" blocks
 and what follows them, lists of headlines, timestamps, bylines, photo credits,
-comment prompts, section headings and questions.
+comment prompts, section headings, questions, reader prompts (polls, "Follow ... for
+more", "Refresh this page"), contact lines ("Email our desk") and disclaimers ("This
+column is not investment advice", "The views expressed are the author's own"). The
+headline, the standfirst below it and photo captions are claims. The phrase lists
+are in lexicon.toml, under [furniture].
 """
 
 from __future__ import annotations
