@@ -56,3 +56,98 @@ def test_reader_prompts_bylines_and_author_notes_are_not_claims_but_captions_are
         "Photo: Daniel Park concedes in the harbour district.",
         "Park has conceded.",
     ]
+
+
+def test_disclaimers_are_not_claims():
+    text = (
+        "Shares in Pellam Foods rose 4% on Tuesday.\n"
+        "This newsletter does not constitute financial advice.\n"
+        "This piece is for informational purposes only and is not a recommendation to buy or sell.\n"
+        "The views expressed in this column are the writer's own.\n"
+        "Opinions in this commentary do not necessarily reflect those of the publisher.\n"
+        "This story has been updated with comment from the company.\n"
+        "The regulator said the app's tips were not investment advice.\n"
+    )
+    assert claim_texts(text) == [
+        "Shares in Pellam Foods rose 4% on Tuesday.",
+        "The regulator said the app's tips were not investment advice.",
+    ]
+
+
+def test_contact_lines_are_not_claims_but_a_sentence_naming_an_address_is():
+    text = (
+        "Email our politics desk with your questions.\n"
+        "Email tips@example-gazette.org.\n"
+        "Contact the newsroom at desk@example.org.\n"
+        "Please write to us at the usual address.\n"
+        "Call our hotline on 0800 000 000.\n"
+        "The fake invoices were sent from billing@example-payments.com, police said.\n"
+        "Email records show the contract was signed in March.\n"
+    )
+    assert claim_texts(text) == [
+        "The fake invoices were sent from billing@example-payments.com, police said.",
+        "Email records show the contract was signed in March.",
+    ]
+
+
+def test_follow_poll_and_refresh_prompts_are_not_claims():
+    text = (
+        "The ferry docked at Halvik just after noon.\n"
+        "Follow RiverWatchAnna on social media for more updates.\n"
+        "Follow the live blog for minute-by-minute coverage.\n"
+        "Vote in our poll.\n"
+        "Take our quiz on the week's news.\n"
+        "Refresh this page for the latest updates.\n"
+        "Stay tuned for more from the harbour.\n"
+        "Check back later for the full result.\n"
+        "Additional reporting by Sam Oduya.\n"
+        "Follow-up inspections found cracks in two hulls.\n"
+        "Vote counting resumed on Sunday morning.\n"
+    )
+    assert claim_texts(text) == [
+        "The ferry docked at Halvik just after noon.",
+        "Follow-up inspections found cracks in two hulls.",
+        "Vote counting resumed on Sunday morning.",
+    ]
+
+
+def test_headline_and_photo_caption_stay_claims_among_prompts():
+    text = (
+        "Harbour ferry strikes pier in morning fog, injuring three\n"
+        "By Lena Mars\n"
+        "Photo: The damaged bow of the ferry at the Halvik pier on Monday.\n"
+        "Three passengers were taken to hospital.\n"
+        "The views expressed are the author's own.\n"
+        "Email our newsroom at news@example.org.\n"
+    )
+    assert claim_texts(text) == [
+        "Harbour ferry strikes pier in morning fog, injuring three",
+        "Photo: The damaged bow of the ferry at the Halvik pier on Monday.",
+        "Three passengers were taken to hospital.",
+    ]
+
+
+def test_standfirst_below_the_headline_is_a_claim_but_a_dateline_is_not():
+    text = (
+        "Harbour ferry strikes pier in morning fog\n"
+        "Three passengers were hurt as the vessel hit the Halvik pier at low speed\n"
+        "Last updated: 3 May 2025, 10:15\n"
+        "By Lena Mars\n"
+        "The ferry was carrying 140 passengers.\n"
+    )
+    assert claim_texts(text) == [
+        "Harbour ferry strikes pier in morning fog",
+        "Three passengers were hurt as the vessel hit the Halvik pier at low speed",
+        "The ferry was carrying 140 passengers.",
+    ]
+    for dateline in (
+        "The Example Gazette | Updated Monday 3 May 2025, 10:15",
+        "Posted Monday 3 May 2025 at 10:15 by Lena",
+    ):
+        text = f"Harbour ferry strikes pier in morning fog\n{dateline}\nThe ferry was carrying 140 passengers.\n"
+        assert claim_texts(text) == [
+            "Harbour ferry strikes pier in morning fog",
+            "The ferry was carrying 140 passengers.",
+        ]
+    text = "Harbour ferry strikes pier in morning fog\nBy nightfall all 140 passengers had been brought ashore safely\n"
+    assert len(claim_texts(text)) == 2

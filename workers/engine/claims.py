@@ -2,76 +2,29 @@
 
 Furniture never gets a label and never corroborates anything: "Read next" blocks
 and what follows them, lists of headlines, timestamps, bylines, photo credits,
-comment prompts, section headings and questions.
+comment prompts, section headings, questions, reader prompts (polls, "Follow ... for
+more", "Refresh this page"), contact lines ("Email our desk") and disclaimers ("This
+column is not investment advice", "The views expressed are the author's own"). The
+headline, the standfirst below it and photo captions are claims. The phrase lists
+are in lexicon.toml, under [furniture].
 """
 
 from __future__ import annotations
 
 import re
 
+from workers.engine.lexicon import lexicon
 from workers.engine.params import PARAMS
 from workers.engine.segment import Sentence, split_sentences
 
-# A line that opens a block of links to other stories: everything after it is furniture.
-RELATED = (
-    "read next",
-    "read more",
-    "related( stories| articles| news)?",
-    "more from",
-    "more stories",
-    "recommended( for you)?",
-    "most read",
-    "most popular",
-    "you may also like",
-    "also read",
-    "latest news",
-    "trending( now)?",
-    "more on this story",
-    "see also",
-    "top stories",
-)
-# Sentences that speak to the reader: "Tell us in the comments", "Listen live", "Here is what we know".
-TO_THE_READER = (
-    "tell us",
-    "let us know",
-    "send us",
-    "hit reply",
-    "listen",
-    "contact (us|our)",
-    "forward (it|this)",
-    "share (it|this|your)",
-    "sign up",
-    "subscribe",
-    "click",
-    "follow us",
-    "join us",
-    "email us",
-    "write to us",
-    "download",
-    "watch (live|the)",
-    "read (more|our|the full)",
-    "good (morning|evening|afternoon)",
-    "welcome to",
-    "here is what we know",
-    "here's what we know",
-    "that'?s all( from| for)?",
-)
-# Page furniture anywhere in a sentence.
-PROMPTS = (
-    "leave (a|the first|your) comment",
-    "comments?$",
-    "share this",
-    "sign up",
-    "subscribe",
-    "click here",
-    "follow us",
-    "newsletter",
-    "all rights reserved",
-    "cookie",
-    "advertisement",
-    "forward it to a friend",
-)
-RELATED_MARKER = re.compile(rf"^({'|'.join(RELATED)})\s*:?$", re.IGNORECASE)
+FURNITURE = lexicon()["furniture"]
+
+
+def _any(phrases: tuple[str, ...]) -> str:
+    return "|".join(f"(?:{phrase})" for phrase in phrases)
+
+
+RELATED_MARKER = re.compile(rf"^({_any(FURNITURE['related'])})\s*:?$", re.IGNORECASE)
 TIMESTAMP = re.compile(r"^\(?\d{1,2}[:.]\d{2}(\s?[ap]\.?m\.?)?\)?( [A-Z]{2,4})?$", re.IGNORECASE)
 # "By Jane Doe", "Reporting by ...": a byline is a few capitalised names, not "By Wednesday morning, ...".
 BYLINE = re.compile(
@@ -81,14 +34,26 @@ BYLINE = re.compile(
 )
 # "Photo: Reuters" is a credit; "Photo: The mayor concedes in the harbour district." is a caption.
 SHORT_CREDIT = re.compile(r"^(photo|image|source|picture|video)s?\s*:\s*\S+(\s+\S+){0,4}$", re.IGNORECASE)
-READER = re.compile(rf"^({'|'.join(TO_THE_READER)})\b", re.IGNORECASE)
+READER = re.compile(rf"^(?:please\s+)?({_any(FURNITURE['to_the_reader'])})\b", re.IGNORECASE)
 # A note on who wrote the piece: "Jane Doe is the Herald's transport columnist."
 AUTHOR_NOTE = re.compile(
     r"\bis (?:a |an |the |our )?(?:[\w'’]+ ){0,3}(columnist|correspondent|reporter|editor|writer|contributor)\.?$",
     re.IGNORECASE,
 )
 CREDIT = re.compile(r"^\(?[^()]{0,40}\b(photo|photograph|image|video|file)\)?$", re.IGNORECASE)
-PROMPT = re.compile(rf"\b({'|'.join(PROMPTS)})\b", re.IGNORECASE)
+PROMPT = re.compile(rf"\b({_any(FURNITURE['prompts'])})(?!\w)", re.IGNORECASE)
+# When and where the page was posted: "Updated: 3 May 2025", "The Daily Example | 3 May 2025".
+DATELINE = re.compile(rf"^(?:{_any(FURNITURE['datelines'])})\b|\s[|·•]\s", re.IGNORECASE)
+# A note about the piece itself: "This column is not investment advice", "The views expressed are the author's own".
+DISCLAIMER = re.compile(
+    rf"^(?:{_any(FURNITURE['about_the_piece'])})\b.*\b(?:{_any(FURNITURE['disclaimers'])})\b", re.IGNORECASE
+)
+OWN_VIEWS = re.compile(rf"\b({_any(FURNITURE['own_views'])})\b", re.IGNORECASE)
+# A way to reach the newsroom: "Email our desk", "Write to tips@example.org".
+CONTACT = re.compile(
+    rf"^(?:please\s+)?(?:{_any(FURNITURE['contact_verbs'])})\s+(?:{_any(FURNITURE['contact_targets'])})\b",
+    re.IGNORECASE,
+)
 
 
 def _words(text: str) -> list[str]:
@@ -130,30 +95,49 @@ def is_claim_text(sentence: Sentence) -> bool:
         return False
     if SHORT_CREDIT.match(text) or READER.match(text) or AUTHOR_NOTE.search(text):
         return False
+    if DISCLAIMER.search(text) or OWN_VIEWS.search(text) or CONTACT.match(text):
+        return False
     return True
 
 
-def _title_line(sentences: list[Sentence]) -> int | None:
-    """The headline: the first long unpunctuated line before the body begins."""
-    for sentence in sentences:
+def _title_lines(sentences: list[Sentence]) -> set[int]:
+    """The headline, the first long unpunctuated line before the body begins, and the standfirst:
+    a long unpunctuated line right below it."""
+    for number, sentence in enumerate(sentences):
         if sentence.terminated:
-            return None
+            return set()
         if len(_words(sentence.text)) >= PARAMS.title_min_words and not sentence.bullet:
-            return sentence.line
-    return None
+            lines = {sentence.line}
+            below = sentences[number + 1 : number + 3]
+            if below and below[0].line == sentence.line + 1 and _standfirst(below[0], below[1:]):
+                lines.add(below[0].line)
+            return lines
+    return set()
+
+
+def _standfirst(sentence: Sentence, after: list[Sentence]) -> bool:
+    """A line that sums the story up under the headline: long, unpunctuated, alone on its line."""
+    alone = not after or after[0].line != sentence.line
+    long = len(_words(sentence.text)) >= PARAMS.title_min_words
+    if not (alone and long and not sentence.terminated and not sentence.bullet and is_claim_text(sentence)):
+        return False
+    # Not the outlet's name and date ("The Daily Example | Updated 3 May, 10:15"): a sentence is mostly small words.
+    words = [w for w in _words(sentence.text) if not w.isdigit()]
+    lower = sum(1 for w in words if w.islower())
+    return not DATELINE.search(sentence.text) and lower >= PARAMS.standfirst_lowercase * len(_words(sentence.text))
 
 
 def claim_sentences(text: str, sentences: list[Sentence] | None = None) -> list[Sentence]:
     """The sentences of ``text`` that are factual claims, in order."""
     sentences = split_sentences(text) if sentences is None else sentences
-    title = _title_line(sentences)
-    furniture = furniture_lines(sentences) - {title}
+    titles = _title_lines(sentences)
+    furniture = furniture_lines(sentences) - titles
     claims, seen = [], set()
     for sentence in sentences:
         if sentence.line in furniture or not is_claim_text(sentence):
             continue
-        # Unpunctuated lines are headings, except the headline and the items of a list.
-        if not (sentence.terminated or sentence.bullet or sentence.line == title):
+        # Unpunctuated lines are headings, except the headline, the standfirst and the items of a list.
+        if not (sentence.terminated or sentence.bullet or sentence.line in titles):
             continue
         key = " ".join(sentence.text.lower().split())
         if key in seen:

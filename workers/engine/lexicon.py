@@ -40,6 +40,7 @@ def lexicon() -> dict:
         "outcome": outcome,
         "speech_verbs": frozenset(data["speech"]["verbs"]),
         "negative_verbs": tuple(data["negation"]["verbs"]),
+        "furniture": {key: tuple(phrases) for key, phrases in data["furniture"].items()},
     }
 
 

@@ -14,6 +14,7 @@ class Params:
     # claims: which sentences are claims
     min_words: int = 3  # a claim has at least this many words ("Smith has conceded.")
     title_min_words: int = 6  # a headline-like line of this many words is a claim
+    standfirst_lowercase: float = 0.5  # a standfirst below the headline has at least this share of lower-case words
 
     # judge: how alike two sentences are (pair score = cosine_weight * cosine + rest * idf word overlap)
     cosine_weight: float = 0.6
