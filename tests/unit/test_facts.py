@@ -188,3 +188,9 @@ def test_counts_of_opposite_outcomes_are_different_quantities():
     convicted = only("The jury convicted him on three counts of wire fraud.", "amount")
     assert not comparable(acquitted, convicted)
     assert compare("He was acquitted on one count.", "The jury acquitted him on two counts.", "amount") == (True, False)
+
+
+def test_who_did_it_reaches_a_second_verb_of_the_same_subject():
+    assert compare(
+        "Danny Okafor took and scored the decisive penalty.", "Kofi Mensah scored the winning penalty.", "agent"
+    ) == (True, False)

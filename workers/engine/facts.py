@@ -864,6 +864,8 @@ def agents(doc) -> list[Fact]:
             continue
         doers = [c for c in verb.children if c.dep_ == "nsubj"]
         doers += [p for c in verb.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
+        if not doers and verb.dep_ == "conj":  # "Okafor took and scored the penalty": the first verb's subject
+            doers = [c for c in verb.head.children if c.dep_ == "nsubj"]
         person = next((d for d in doers if _a_person(d)), None)
         if person is None:
             continue
