@@ -1,8 +1,8 @@
 """The product's quality, measured on the hand-labelled gold in tests/data/.
 
 Gold: the seed sets (every claim of the five seeds judged leave-one-out, pages with
-planted conflicts, held-out pages) and eleven stories in six domains, each with its own
-corpus, split into a tuning half and a blind half (tests/data/stories/split.json).
+planted conflicts, held-out pages) and seventeen stories in eleven domains, each with its own
+corpus, split by story into tune, blind and fresh (tests/data/stories/split.json).
 `make eval` prints the same figures per set; `--verbose` lists every disagreement.
 """
 
@@ -16,9 +16,10 @@ from workers.devtools.evaluate import label_class
 from workers.devtools.gold import gold_sets
 
 # Floors a little under the measured figures (README, "Quality, measured"), not the targets: a
-# change that loses quality on the seed sets or the tuning half fails here. The issue's targets
+# change that loses quality on the seed sets, the tuning half or the (seen) blind half fails here.
+# The fresh split has no floor: it is the unseen test, not something to hold the engine to. The issue's targets
 # (macro-F1 0.85, conflict recall 0.75) are not met yet; `make eval` shows how far each set is.
-FLOORS = {"seed": (0.72, 0.6), "tune": (0.68, 0.6)}  # split: (macro-F1, conflict recall)
+FLOORS = {"seed": (0.75, 0.65), "tune": (0.73, 0.66), "blind": (0.68, 0.55)}  # split: (macro-F1, conflict recall)
 LABELS = ("corroborated", "mixed", "contradicted", "unverified", None)
 
 
