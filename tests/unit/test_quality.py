@@ -1,7 +1,7 @@
 """The product's quality, measured on the hand-labelled gold in tests/data/.
 
 Gold: the seed sets (every claim of the five seeds judged leave-one-out, pages with
-planted conflicts, held-out pages) and seventeen stories in eleven domains, each with its own
+planted conflicts, held-out pages) and seventeen stories in nine kinds of news, each with its own
 corpus, split by story into tune, blind and fresh (tests/data/stories/split.json).
 `make eval` prints the same figures per set; `--verbose` lists every disagreement.
 """
