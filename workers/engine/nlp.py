@@ -1,4 +1,4 @@
-"""spaCy's small English pipeline, loaded once per process (before a worker forks its work horses)."""
+"""spaCy's small English pipeline, loaded once per process (a worker loads it before its first job)."""
 
 from __future__ import annotations
 
