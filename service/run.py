@@ -7,8 +7,8 @@ Ctrl-C stops everything it started.
 It supervises its children: a worker that exits is started again, after 1 s, then
 2, 4, ... up to 30 s while it keeps exiting within a minute, with a line saying so.
 Every child gets a death signal (Linux), so even SIGKILL to this process stops them;
-on shutdown a worker finishes its job for up to ``GRACE`` seconds, then it and its
-work horse are killed (the job is retried by the next worker).
+on shutdown a worker finishes its job for up to ``GRACE`` seconds, then it is killed
+(the job is retried by the next worker).
 
 Environment: ``REDIS_URL`` (default redis://127.0.0.1:6379/0), ``CORROBORATE_BIND``
 (default 127.0.0.1:8000), ``CORROBORATE_WORKERS`` (RQ workers, default 1),
@@ -148,7 +148,7 @@ def stop(processes: list[subprocess.Popen], grace: float = GRACE) -> None:
             process.wait(timeout=max(0.1, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
             try:
-                os.killpg(process.pid, signal.SIGKILL)  # its own group: a worker's horse dies with it anyway
+                os.killpg(process.pid, signal.SIGKILL)  # its own group, and anything it started
             except ProcessLookupError:
                 pass
             process.kill()

@@ -56,7 +56,7 @@ def client(make_app):
 
 @pytest.fixture
 def run_jobs(redis_db):
-    """Run every queued job with a real RQ worker in burst mode (forking a work horse per job)."""
+    """Run every queued job with a real RQ worker in burst mode (in this process, as `corroborate worker` runs them)."""
     from workers import queue
     from workers.queue.worker import make_worker, prepare
 

@@ -1,6 +1,6 @@
 """Processes that must not outlive their parent (Linux: prctl PR_SET_PDEATHSIG).
 
-``make run`` gives each child a death signal, and a worker gives each work horse one,
+``make run`` gives each child a death signal,
 so SIGKILL to the parent (which no handler can catch) still stops the children
 instead of leaving them running and holding the port or the job.
 """

@@ -130,3 +130,25 @@ def test_a_worker_carries_on_when_redis_comes_back(own_redis, tmp_path):
         if restarted is not None:
             restarted.terminate()
             restarted.wait(timeout=10)
+
+
+def test_a_stopped_job_ends_and_the_worker_takes_the_next(redis_db, worker_process):
+    """`corroborate batch --timeout` stops a page that runs too long: the worker drops it and goes on."""
+    import time
+
+    from test_faults import slow_page
+
+    slow = queue.enqueue_annotation(redis_db, slow_page(f"stop{time.time_ns()}", sentences=2500))
+    after = queue.enqueue_annotation(redis_db, PAGE)
+    for _ in range(600):  # bounded: waits for the worker to start the slow page
+        if queue.job_state(redis_db, slow.id).status == "started":
+            break
+        time.sleep(0.1)
+    queue.stop_job(redis_db, slow.id)
+    for _ in range(600):
+        if queue.job_state(redis_db, after.id).status in ("finished", "failed"):
+            break
+        time.sleep(0.1)
+    assert queue.job_state(redis_db, slow.id).status == "failed"
+    assert queue.job_state(redis_db, after.id).status == "finished"
+    assert worker_process.poll() is None, "the worker carries on"

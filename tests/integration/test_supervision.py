@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from test_faults import alive, children, slow_page, wait
+from test_faults import alive, descendants, slow_page, wait
 
 from corroborate_testing import ROOT, free_port, make_run_env
 
@@ -46,11 +46,9 @@ def post(port: int, body: dict) -> dict:
     return json.loads(connection.getresponse().read())
 
 
-def descendants(pid: int) -> list[int]:
-    out = []
-    for child in children(pid):
-        out += [child, *descendants(child)]
-    return out
+def started(port: int, job_id: str) -> bool:
+    status, _, body = get(port, f"/api/v1/annotations/{job_id}")
+    return status == 200 and json.loads(body)["status"] == "started"
 
 
 def worker_pids(port: int) -> list[int]:
@@ -60,11 +58,6 @@ def worker_pids(port: int) -> list[int]:
     return [
         int(connection.hget(key, "pid")) for key in connection.smembers("rq:workers") if connection.hget(key, "pid")
     ]
-
-
-def live_worker(port: int) -> int | None:
-    """A listed worker that is alive (a SIGKILLed one stays listed until its entry expires)."""
-    return next((pid for pid in worker_pids(port) if alive(pid)), None)
 
 
 @pytest.fixture
@@ -123,26 +116,23 @@ def test_a_worker_that_dies_is_started_again_and_sigkill_leaves_no_orphan(make_r
         code, kind, body = get(run.api_port, "/api/v1/annotations/" + "a" * length)
         assert code == status and kind.startswith("application/json"), (code, body[:200])
 
-    # SIGKILL to make run: no handler runs, yet the API, the worker, its horse and Redis all go.
-    text = slow_page(f"orphan{time.time_ns()}")
-    job = post(run.api_port, {"text": text})
-    worker = wait(lambda: live_worker(run.redis_port), 30, "a live worker")
-    horses = wait(lambda: children(worker), 60, "a work horse busy with the job")
+    # SIGKILL to make run during a job: no handler runs, yet the API, the worker and Redis all go.
+    job = post(run.api_port, {"text": slow_page(f"orphan{time.time_ns()}")})
+    wait(lambda: started(run.api_port, job["id"]), 60, "a worker busy with the job")
     everything = descendants(run.pid)
-    assert len(everything) >= 4, everything  # redis, gunicorn (+ its worker), corroborate worker, horse
+    assert len(everything) >= 4, everything  # redis, gunicorn (+ its worker), corroborate worker
     os.kill(run.pid, signal.SIGKILL)
     run.wait(timeout=10)
     wait(lambda: not any(alive(pid) for pid in everything), 20, "every child of make run gone")
-    assert not any(alive(pid) for pid in horses) and job["id"]
     with pytest.raises(OSError):
         get(run.api_port, "/api/v1/health")
 
 
-def test_shutdown_during_a_long_job_stops_the_horse_too(make_run):
+def test_shutdown_during_a_long_job_stops_everything(make_run):
     run = make_run
-    post(run.api_port, {"text": slow_page(f"term{time.time_ns()}", sentences=2500)})
-    worker = wait(lambda: live_worker(run.redis_port), 30, "a live worker")
-    horses = wait(lambda: children(worker), 60, "a work horse busy with the job")
+    job = post(run.api_port, {"text": slow_page(f"term{time.time_ns()}", sentences=2500)})
+    wait(lambda: started(run.api_port, job["id"]), 60, "a worker busy with the job")
+    everything = descendants(run.pid)
     run.send_signal(signal.SIGTERM)
     assert run.wait(timeout=30) == 0
-    wait(lambda: not any(alive(pid) for pid in horses + [worker]), 10, "the worker and its horse stopped")
+    wait(lambda: not any(alive(pid) for pid in everything), 10, "the worker and everything else stopped")

@@ -31,7 +31,7 @@ ALIAS = f"{PREFIX}:alias:"  # a submitter's own job id for an answer shared with
 
 QUEUE_NAME = "corroborate"
 JOB_FUNCTION = "workers.queue.jobs.annotate_page"
-RETRIES = 2  # extra attempts after a transient failure (lost Redis, killed work horse or worker)
+RETRIES = 2  # extra attempts after a transient failure (lost Redis, a killed worker)
 BUSY_HEARTBEAT = 2  # seconds between a busy worker's heartbeats (RQ's job_monitoring_interval)
 IDLE_HEARTBEAT = 5  # seconds between an idle worker's heartbeats
 JOB_GRACE = 6  # a job whose worker missed its heartbeats this long is abandoned, and retried

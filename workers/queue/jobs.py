@@ -1,7 +1,7 @@
 """Jobs RQ runs: plain functions of plain arguments.
 
 The engine is loaded once per worker process (``load``), before any job
-arrives; RQ forks a work horse per job, which inherits it. Before each job the
+arrives; the worker runs every job in its own process with it. Before each job the
 engine is synced with the reports added to the corpus store, so a running
 worker uses new reports without a restart.
 """
