@@ -20,7 +20,7 @@ so a test or a command that sets a variable first is always heard.
 | ``CORROBORATE_TRUSTED_PROXIES`` | 0 | proxies in front of the API whose ``X-Forwarded-For`` is believed (0: none) |
 | ``CORROBORATE_MAX_BODY_BYTES`` | 8 MiB | largest request body the API reads |
 | ``CORROBORATE_REDIS_TIMEOUT`` | 0.5 | seconds the API waits for Redis before a 503 |
-| ``CORROBORATE_THREADS`` | 0 (both of the first two cores) | intra-op threads of a worker's embedding model and BLAS; ``make run`` sets cores / ``CORROBORATE_WORKERS`` (at least 1). Run one worker per core with 1 |
+| ``CORROBORATE_THREADS`` | 0 (both of the first two cores) | intra-op threads of a worker's embedding model (numpy's BLAS runs on one thread once spaCy is loaded: ``engine/nlp.py``); ``make run`` sets cores / ``CORROBORATE_WORKERS`` (at least 1). Run one worker per core with 1 |
 | ``CORROBORATE_ANALYSIS_CACHE`` | 40000 | per-sentence analyses (vector and parse, about 4.6 KB each) the workers share in Redis: at most this many, about 180 MB |
 | ``CORROBORATE_BIND``, ``CORROBORATE_WORKERS``, ``CORROBORATE_WEB_WORKERS``, ``CORROBORATE_RUN_DIR`` | see ``service/run.py`` | ``make run`` |
 """

@@ -104,7 +104,13 @@ def utf16_offsets(text: str) -> list[int]:
 
 
 def _is_abbreviation(line: str, dot_at: int) -> bool:
-    match = WORD_BEFORE.search(line, 0, dot_at)
+    # WORD_BEFORE's match lies in the run of non-space characters before the dot (or before a newline
+    # just before it): searching from that run's start finds what a search from 0 finds, without
+    # rescanning the line for every dot (which made a long one-line page quadratic).
+    start = dot_at - 1 if dot_at and line[dot_at - 1] == "\n" else dot_at
+    while start and not line[start - 1].isspace():
+        start -= 1
+    match = WORD_BEFORE.search(line, start, dot_at)
     if not match:
         return False
     original = match.group(1).rstrip(".")
