@@ -281,9 +281,9 @@ class Engine:
             # Sentences of other events may crowd the nearest ones: keep the claim's own event's first.
             claim_when = when or page_event
             nearest = [(snap.statements[i], float(c)) for i, c in zip(ids, cosines)]
-            candidates = [pair for pair in nearest if same_event(claim_when, pair[0].when, PARAMS.event_slack_days)]
-            candidates = candidates[: PARAMS.candidates] + [
-                pair for pair in nearest if pair not in candidates and pair[1] >= PARAMS.same_statement
+            same = [same_event(claim_when, statement.when, PARAMS.event_slack_days) for statement, _ in nearest]
+            candidates = [pair for pair, ok in zip(nearest, same) if ok][: PARAMS.candidates] + [
+                pair for pair, ok in zip(nearest, same) if not ok and pair[1] >= PARAMS.same_statement
             ]
             trace = [] if traces is not None else None
             verdict = judge(
