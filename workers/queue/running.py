@@ -25,6 +25,7 @@ from rq.timeouts import BaseTimeoutException, UnixSignalDeathPenalty
 
 log = logging.getLogger(__name__)
 
+STOP_REPEAT = 0.2  # seconds between the signals that end a job asked to stop, until it has ended
 HANG_GRACE = 30  # seconds past its time limit after which a job that ignores SIGALRM ends its worker
 
 
@@ -70,7 +71,7 @@ class JobClock(UnixSignalDeathPenalty):
 
     def cancel_death_penalty(self):
         JobClock._armed = None
-        signal.alarm(0)
+        signal.setitimer(signal.ITIMER_REAL, 0)  # the time limit and any repeating stop signal
         signal.signal(signal.SIGALRM, signal.SIG_IGN)
 
     def handle_death_penalty(self, signum, frame):
@@ -88,6 +89,9 @@ class JobClock(UnixSignalDeathPenalty):
         if armed is None:
             return False
         armed._stopped = True
+        # Again every STOP_REPEAT s until the job ends: a signal that lands while a destructor runs
+        # raises there, where Python ignores it ("Exception ignored in __del__"), and the job would go on.
+        signal.setitimer(signal.ITIMER_REAL, STOP_REPEAT, STOP_REPEAT)
         signal.pthread_kill(threading.main_thread().ident, signal.SIGALRM)
         return True
 
