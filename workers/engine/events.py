@@ -57,6 +57,7 @@ CONTINUATION = re.compile(
     + "|".join(sorted(MONTHS, key=len, reverse=True))
     + r"))\b"
 )
+YEAR = re.compile(r"\b(1[89]|20)\d\d\b")
 # A sentence pointing back to the time the previous sentence named.
 BACK_REFERENCE = re.compile(
     r"^(?:Back then|At the time|That time|That year|On that|In that|The earlier|That earlier)\b"
@@ -137,7 +138,7 @@ def _anchor(sentence: str, reference: dt.date | None, doc) -> When | None:
     found = dates.sentence_when(sentence, reference, doc)
     if found is None or not ANCHOR_WORDS.search(found.text or ""):
         return None
-    if reference is None and not re.search(r"\b(1[89]|20)\d\d\b", found.text or ""):
+    if reference is None and not YEAR.search(found.text or ""):
         return None  # a relative date with nothing to count from
     return found
 
@@ -161,7 +162,7 @@ def timeline(text: str, url: str | None, sentences: list[str], docs: list, clock
         elsewhere = [a for a in fine if not a.overlaps(event, 31)]
         # An archive piece names the year it is about: yearless months ("agreed in February") recount
         # earlier steps of the story the report is dated in.
-        with_year = [a for a in elsewhere if re.search(r"\b(1[89]|20)\d\d\b", a.text or "")]
+        with_year = [a for a in elsewhere if YEAR.search(a.text or "")]
         if published is None:
             with_year = with_year or elsewhere
         if len(with_year) >= PARAMS.other_time_min and len(elsewhere) >= PARAMS.other_time_share * len(fine):
@@ -184,14 +185,13 @@ def timeline(text: str, url: str | None, sentences: list[str], docs: list, clock
 def _follow_back_references(sentences: list[str], anchors: list, event: When | None) -> list:
     """'In July Norvale cut its forecast. Back then, earnings were $1.78 a share.': a sentence that points
     back ("That quake", "Back then", "At the time") is about the time the sentence before it named."""
-    out, last = [], None
+    out, last = [], None  # last: the time the previous sentence named, when it is not the story's own
     for sentence, anchor in zip(sentences, anchors):
-        if anchor is None and last is not None and BACK_REFERENCE.match(sentence):
+        if anchor is None and BACK_REFERENCE.match(sentence):
             anchor = last
-        elif anchor is not None or not BACK_REFERENCE.match(sentence):
-            last = (
-                anchor if anchor is not None and event is not None and not anchor.overlaps(event, STORY_DAYS) else None
-            )
+        else:
+            elsewhere = anchor is not None and event is not None and not anchor.overlaps(event, STORY_DAYS)
+            last = anchor if elsewhere else None
         out.append(anchor)
     return out
 

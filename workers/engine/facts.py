@@ -608,7 +608,8 @@ def _bases(doc) -> list[Fact]:
         org = based.head if based.dep_ in ("amod", "acl", "relcl") else None
         if org is None or org.pos_ != "PROPN":
             org = next((c for c in based.children if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ == "PROPN"), None)
-        places = [c for c in based.children if c.dep_ == "npadvmod" and c.ent_type_ in ("GPE", "LOC")]
+        # "Austin-based" (the place modifies "based") or "based in Austin" (the object of "in").
+        places = [c for c in based.children if c.dep_ == "npadvmod"]
         places += [p for c in based.children if c.lower_ == "in" for p in c.children if p.dep_ == "pobj"]
         places = [p for p in places if p.ent_type_ in ("GPE", "LOC")]
         if org is None or not places:
@@ -628,13 +629,13 @@ def _predicate_titles(doc, titled: set[str]) -> list[Fact]:
         if noun.dep_ not in ("attr", "oprd") or noun.lower_ not in lexicon()["title_heads"]:
             continue
         person = next((c for c in noun.head.children if c.dep_ in ("nsubj", "nsubjpass") and _a_person(c)), None)
-        if person is None or _surname(doc, (person.i, person.i + 1)) in titled:
+        surname = _surname(doc, (person.i, person.i + 1)) if person is not None else None
+        if surname is None or surname in titled:
             continue
         role = [t.lower_ for t in noun.lefts if _is_title_word(t)] + [noun.lower_]
         # What someone becomes is compared only with what others say they become: "Castell, a former
         # deputy mayor" and "Castell will be mayor" are two times, not two titles.
-        person_becomes = _surname(doc, (person.i, person.i + 1)) + BECOMES
-        facts.append(_title_fact(role, person_becomes, doc[person.i : noun.i + 1].text))
+        facts.append(_title_fact(role, surname + BECOMES, doc[person.i : noun.i + 1].text))
     return facts
 
 
@@ -645,7 +646,7 @@ def _with_nationalities(doc, facts: list[Fact]) -> list[Fact]:
             continue
         person = _surname(doc, (token.head.i, token.head.i + 1))
         for n, fact in enumerate(facts):
-            if fact.unit == person and not any(w.startswith(NATIONALITY) for w in fact.value[1].split()):
+            if fact.unit == person and NATIONALITY not in fact.value[1]:
                 former, role = fact.value
                 facts[n] = replace(fact, value=(former, f"{NATIONALITY}{token.lower_} {role}"))
     return facts

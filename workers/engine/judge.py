@@ -248,14 +248,21 @@ def _judge_nearest(claim, claim_when, candidates, context, elsewhere, findings, 
                 findings.record(("fact", n), source.group, False, evidence(differs(mine, theirs)))
 
 
+def _figures_of_one_unit(mine, theirs) -> bool:
+    """Two amounts in the same unit that do not say they count different things."""
+    return (
+        mine.kind == theirs.kind == "amount"
+        and mine.unit == theirs.unit
+        and not (mine.head and theirs.head and mine.head != theirs.head)
+    )
+
+
 def same_telling_figure(mine, theirs) -> bool:
     """The same figure, unlikely to be given for something else ("$1.2 million", "31 percent", "15,000"):
     money, two significant digits, or thousands; a small or round number could be anything."""
-    if mine.kind != "amount" or theirs.kind != "amount" or mine.unit != theirs.unit:
+    if not _figures_of_one_unit(mine, theirs):
         return False
     if isinstance(mine.value, tuple) or isinstance(theirs.value, tuple) or mine.value != theirs.value:
-        return False
-    if mine.head and theirs.head and mine.head != theirs.head:
         return False
     value = float(mine.value)
     digits = len(f"{value:.6g}".replace(".", "").lstrip("0").rstrip("0"))
@@ -265,9 +272,7 @@ def same_telling_figure(mine, theirs) -> bool:
 def sole_figures(mine, theirs, claim: Facts, other: Facts) -> bool:
     """Two close sentences that each give one figure of a unit ("took four hours", "after about 11 hours
     of deliberation") give it for the same thing, unless they say they count different things."""
-    if mine.kind != "amount" or theirs.kind != "amount" or mine.unit != theirs.unit or mine.unit == "count":
-        return False
-    if mine.head and theirs.head and mine.head != theirs.head:
+    if not _figures_of_one_unit(mine, theirs) or mine.unit == "count":
         return False
     same_unit = lambda facts: sum(1 for f in facts.items if f.kind == "amount" and f.unit == mine.unit)  # noqa: E731
     return same_unit(claim) == 1 and same_unit(other) == 1
