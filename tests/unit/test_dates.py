@@ -61,6 +61,13 @@ SENTENCES = [
     ("Earlier this week, the minister resigned.", (D(2025, 2, 24), D(2025, 3, 2))),
     ("Voters went to the polls three weeks ago.", (D(2025, 2, 3), D(2025, 2, 9))),
     ("The plant opened in March 2024.", (D(2024, 3, 1), D(2024, 3, 31))),
+    # a month counted from the reference's year
+    ("In May last year, the river peaked at 6.8 metres.", (D(2024, 5, 1), D(2024, 5, 31))),
+    ("Last December, the river peaked at 6.8 metres.", (D(2024, 12, 1), D(2024, 12, 31))),
+    ("Last January, the river peaked at 6.8 metres.", (D(2025, 1, 1), D(2025, 1, 31))),
+    ("The plant will open in March of next year.", (D(2026, 3, 1), D(2026, 3, 31))),
+    # a since-clause bounds a period; it does not date the event
+    ("The storm brought 310 mm of rain in two days, the most since records began in 1921.", None),
 ]
 
 

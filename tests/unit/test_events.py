@@ -77,3 +77,16 @@ def test_a_sentence_pointing_back_is_about_the_time_the_sentence_before_named():
     then, now = line.sentences[-2], line.sentences[-1]
     assert (then.start, then.end) == (D(2024, 7, 1), D(2024, 7, 31))
     assert now.start <= D(2025, 10, 28) <= now.end
+
+
+def test_a_sentence_whose_subject_points_back_is_about_the_time_the_sentence_before_named():
+    text = (
+        "Published 15 October 2025\n"
+        "The last major quake in the province struck near Velas in March 2021.\n"
+        "That quake killed 38 people.\n"
+        "This quake has killed 212 people."
+    )
+    sentences, line = _timeline(text)
+    then, now = line.sentences[-2], line.sentences[-1]
+    assert (then.start, then.end) == (D(2021, 3, 1), D(2021, 3, 31))
+    assert now.start <= D(2025, 10, 15) <= now.end

@@ -53,6 +53,8 @@ NON_ANCHOR_PREPOSITIONS = frozenset(
         "lasting",
     }
 )
+# Conjunctions of a clause that bounds a period rather than telling the event ("since records began in 1921").
+BOUNDARY_MARKS = frozenset({"since", "until", "till"})
 # Words that make a date the baseline of a comparison, not the time of the event.
 BASELINE_WORDS = frozenset({"than", "compared", "versus", "vs", "vs."})
 # Words that make a span a frequency ("every year", "twice a year").
@@ -82,6 +84,8 @@ AGE_WORDS = frozenset({"old", "aged", "age", "ages", "older", "younger"})
 RELATIVE_ANCHOR_WORDS = frozenset(
     {"ago", "earlier", "later", "before", "after", "last", "this", "next", "previous", "prior"}
 )
+# "May last year", "last May", "this March", "March of next year": a month counted from the reference's year.
+RELATIVE_YEAR_SHIFT = {"last": -1, "previous": -1, "this": 0, "next": 1}
 # Synonyms dateparser does not know, rewritten to words it does.
 RELATIVE_REWRITES = (
     (r"\b(earlier|before|previously|prior)$", "ago"),
@@ -609,6 +613,13 @@ def _resolve(span, reference: dt.date | None, financial: bool, future: bool) -> 
         return _day(_weekday(wd["wd"], reference, mode), text), False
     if wd:  # 'Tuesday, 4 March 2025': the weekday adds nothing once a date is there
         low = _HAS_WEEKDAY_RE.sub("", low).strip(" ,")
+    if (
+        has_month
+        and not has_year
+        and reference is not None
+        and (relative := _month_of_relative_year(low, words, reference, text))
+    ):
+        return relative, False
     if has_month:
         has_day = bool(_DAY_NUMBER_RE.search(_HAS_YEAR_RE.sub("", low)))
         parts = (["day"] if has_day else []) + ["month"] + (["year"] if has_year else [])
@@ -635,6 +646,34 @@ def _resolve(span, reference: dt.date | None, financial: bool, future: bool) -> 
     return _period(got[0], got[1], text), False
 
 
+def _month_of_relative_year(low: str, words: set[str], reference: dt.date, text: str) -> When | None:
+    """'May last year', 'March of next year', 'last May' (the latest May before the reference's month)."""
+    shift = next((RELATIVE_YEAR_SHIFT[w] for w in words if w in RELATIVE_YEAR_SHIFT), None)
+    if shift is None:
+        return None
+    month = MONTH_NUMBERS[_HAS_MONTH_RE.search(low).group(0).lower()]
+    if "year" in words:
+        year = reference.year + shift
+    elif shift < 0:
+        year = reference.year if month < reference.month else reference.year - 1
+    elif shift > 0:
+        year = reference.year if month > reference.month else reference.year + 1
+    else:
+        year = reference.year
+    return _month(year, month, text)
+
+
+def _in_boundary_clause(verb, root) -> bool:
+    """'The most since records began in 1921': a date in a since/until clause bounds a period, it does not
+    date the sentence's event. (A relative clause may: 'the study, published in 2023, found ...'.)"""
+    tok, steps = verb, 0
+    while tok.i != root.i and steps < 50:
+        if tok.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in BOUNDARY_MARKS for c in tok.children):
+            return True
+        tok, steps = tok.head, steps + 1
+    return False
+
+
 def _anchors(span, reference: dt.date | None) -> list[_Anchor]:
     """All resolvable anchors of a sentence span, main-event ones first.
 
@@ -659,6 +698,8 @@ def _anchors(span, reference: dt.date | None) -> list[_Anchor]:
             rank = 0
         elif verb.i == root.i:
             rank = 1 if root.lower_ not in REPORTING_VERBS else 2
+        elif _in_boundary_clause(verb, root):
+            continue
         else:
             rank = 3
         got = _resolve(c, reference, financial, _is_future(verb))

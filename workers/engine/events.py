@@ -175,19 +175,27 @@ def timeline(text: str, url: str | None, sentences: list[str], docs: list, clock
             # not from the day it was published.
             reference = event.end
             anchors = [_anchor(s, reference, d) for s, d in zip(sentences, docs)]
-    anchors = _follow_back_references(sentences, anchors, event)
+    anchors = _follow_back_references(sentences, docs, anchors, event)
     # A sentence's own anchor counts when it points elsewhere; "in 2025" in a report of 14 March 2025
     # says nothing more precise than the report's own date.
     own = [a if a and not (event and a.overlaps(event) and _wider(a, event)) else None for a in anchors]
     return Timeline(event, reference, tuple(_with_event(a, event) if a else event for a in own))
 
 
-def _follow_back_references(sentences: list[str], anchors: list, event: When | None) -> list:
+def _points_back(sentence: str, doc) -> bool:
+    """'Back then, ...', 'At the time ...', or a demonstrative subject: 'That quake killed 38 people'."""
+    if BACK_REFERENCE.match(sentence):
+        return True
+    first = doc[0] if doc is not None and len(doc) else None
+    return first is not None and first.lower_ in ("that", "those") and first.dep_ == "det"
+
+
+def _follow_back_references(sentences: list[str], docs: list, anchors: list, event: When | None) -> list:
     """'In July Norvale cut its forecast. Back then, earnings were $1.78 a share.': a sentence that points
     back ("That quake", "Back then", "At the time") is about the time the sentence before it named."""
     out, last = [], None  # last: the time the previous sentence named, when it is not the story's own
-    for sentence, anchor in zip(sentences, anchors):
-        if anchor is None and BACK_REFERENCE.match(sentence):
+    for sentence, doc, anchor in zip(sentences, docs, anchors):
+        if anchor is None and _points_back(sentence, doc):
             anchor = last
         else:
             elsewhere = anchor is not None and event is not None and not anchor.overlaps(event, STORY_DAYS)
