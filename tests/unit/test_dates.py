@@ -66,6 +66,8 @@ SENTENCES = [
     ("Last December, the river peaked at 6.8 metres.", (D(2024, 12, 1), D(2024, 12, 31))),
     ("Last January, the river peaked at 6.8 metres.", (D(2025, 1, 1), D(2025, 1, 31))),
     ("The plant will open in March of next year.", (D(2026, 3, 1), D(2026, 3, 31))),
+    # a date naming which champion yields to the date of the event
+    ("Last year's champion won the final again on Sunday.", (D(2025, 2, 23), D(2025, 2, 23))),
     # a since-clause bounds a period; it does not date the event
     ("The storm brought 310 mm of rain in two days, the most since records began in 1921.", None),
 ]

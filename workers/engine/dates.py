@@ -53,6 +53,8 @@ NON_ANCHOR_PREPOSITIONS = frozenset(
         "lasting",
     }
 )
+# Dependency labels of a date that modifies a noun ("last year's champion", "the 2024 winner").
+NOUN_MODIFIER_DEPS = frozenset({"poss", "compound", "nmod", "amod"})
 # Conjunctions of a clause that bounds a period rather than telling the event ("since records began in 1921").
 BOUNDARY_MARKS = frozenset({"since", "until", "till"})
 # Words that make a date the baseline of a comparison, not the time of the event.
@@ -704,8 +706,10 @@ def _anchors(span, reference: dt.date | None) -> list[_Anchor]:
             rank = 3
         got = _resolve(c, reference, financial, _is_future(verb))
         if got:
-            ranked.append((rank, c.start, _Anchor(got[0], got[1], c.start)))
-    return [a for _, _, a in sorted(ranked, key=lambda r: r[:2])]
+            # "Last year's champion won on Sunday": a date naming which champion yields to the date of the winning.
+            modifier = c.root.dep_ in NOUN_MODIFIER_DEPS
+            ranked.append((rank, modifier, c.start, _Anchor(got[0], got[1], c.start)))
+    return [a for *_, a in sorted(ranked, key=lambda r: r[:3])]
 
 
 def sentence_when(sentence: str, reference: dt.date | None, doc=None) -> When | None:
