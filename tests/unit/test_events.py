@@ -42,6 +42,10 @@ def test_an_archive_piece_is_about_the_years_it_names():
     )
     _, line = _timeline(text)
     assert line.event.start.year == 2011
+    # ...and about what followed within the year: the investigators' report of June 2012 is the same story,
+    # the crash of 2025 it was published beside is not.
+    assert line.event.overlaps(When(D(2012, 6, 6), D(2012, 6, 6), "published"))
+    assert not line.event.overlaps(When(D(2025, 3, 11), D(2025, 3, 11), "published"))
 
 
 def test_a_comparison_baseline_does_not_move_a_sentence_to_last_year():

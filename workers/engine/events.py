@@ -64,6 +64,7 @@ BACK_REFERENCE = re.compile(
 )
 STORY_DAYS = 6  # a day this close to a report's event is a day of the same story
 OWN_PERIOD_DAYS = 31  # a month, quarter or year ending this close to a report's event is the story's own time
+AFTERMATH = dt.timedelta(days=366)  # an archive piece on an event also tells what followed it within a year
 LATER_ROUND_DAYS = 92  # how long after that month a later round is looked for
 WEEKDAY = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.IGNORECASE)
 LEAD_CHARS = 300  # how far into a wire story its lead runs
@@ -170,10 +171,13 @@ def timeline(text: str, url: str | None, sentences: list[str], docs: list, clock
             months = Counter((a.start.year, a.start.month) for a in elsewhere)
             (year, month), _ = months.most_common(1)[0]
             in_month = [a for a in elsewhere if (a.start.year, a.start.month) == (year, month)]
-            event = Counter(in_month).most_common(1)[0][0]
+            core = Counter(in_month).most_common(1)[0][0]
             # An archive piece: "in February", "on Tuesday" count from the time it is about,
             # not from the day it was published.
-            reference = event.end
+            reference = core.end
+            # It tells that event's aftermath too ("In June 2012 investigators published their report").
+            aftermath = [a.end for a in with_year if core.start <= a.start <= core.start + AFTERMATH]
+            event = When(core.start, max([core.end, *aftermath]), core.text)
             anchors = [_anchor(s, reference, d) for s, d in zip(sentences, docs)]
     anchors = _follow_back_references(sentences, docs, anchors, event)
     # A sentence's own anchor counts when it points elsewhere; "in 2025" in a report of 14 March 2025
