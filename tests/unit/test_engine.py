@@ -234,3 +234,19 @@ def test_a_short_claim_whose_every_word_a_long_sentence_says_is_corroborated(eng
     )
     page = "Harbour Open final\nPublished 23 June 2025\nOstrova had chances in the decider.\nShe was broken to love.\n"
     assert by_text(local.annotate(page), "broken to love")["label"] == "corroborated"
+
+
+def test_a_follow_up_days_later_is_judged_against_the_reports_of_the_event(engine):
+    reports = {
+        "wire": "Train derails near Dunmere\nPublished 11 March 2025\nA commuter train derailed near Dunmere on "
+        "Tuesday morning.\nThe mayor, Pauline Reddy, said everyone in the town knew someone on the train.\n",
+        "gazette": "Dunmere mourns\nPublished 12 March 2025\nMayor Pauline Reddy said the whole town knew someone "
+        "who had been on the train.\n",
+    }
+    local = _small_engine(engine, reports)
+    # An opinion piece five days after the crash: its claims are about the same story.
+    page = "After Dunmere\nPublished 16 March 2025\nEverybody in Dunmere knew someone who was on the train, the mayor said.\n"
+    assert by_text(local.annotate(page), "Everybody")["label"] == "corroborated"
+    # A month later it would be another event.
+    later = page.replace("16 March", "16 April")
+    assert by_text(local.annotate(later), "Everybody")["label"] == "unverified"

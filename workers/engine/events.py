@@ -62,7 +62,6 @@ YEAR = re.compile(r"\b(1[89]|20)\d\d\b")
 BACK_REFERENCE = re.compile(
     r"^(?:Back then|At the time|That time|That year|On that|In that|The earlier|That earlier)\b"
 )
-STORY_DAYS = 6  # a day this close to a report's event is a day of the same story
 OWN_PERIOD_DAYS = 31  # a month, quarter or year ending this close to a report's event is the story's own time
 AFTERMATH = dt.timedelta(days=366)  # an archive piece on an event also tells what followed it within a year
 LATER_ROUND_DAYS = 92  # how long after that month a later round is looked for
@@ -202,7 +201,7 @@ def _follow_back_references(sentences: list[str], docs: list, anchors: list, eve
         if anchor is None and _points_back(sentence, doc):
             anchor = last
         else:
-            elsewhere = anchor is not None and event is not None and not anchor.overlaps(event, STORY_DAYS)
+            elsewhere = anchor is not None and event is not None and not anchor.overlaps(event, PARAMS.event_slack_days)
             last = anchor if elsewhere else None
         out.append(anchor)
     return out
@@ -215,7 +214,11 @@ def _with_event(anchor: When, event: When | None) -> When:
     may itself be the fact that differs."""
     if event is None:
         return anchor
-    near = anchor.overlaps(event, OWN_PERIOD_DAYS) if _wider(anchor, event) else anchor.overlaps(event, STORY_DAYS)
+    near = (
+        anchor.overlaps(event, OWN_PERIOD_DAYS)
+        if _wider(anchor, event)
+        else anchor.overlaps(event, PARAMS.event_slack_days)
+    )
     if not near:
         return anchor
     return When(min(anchor.start, event.start), max(anchor.end, event.end), anchor.text)

@@ -46,7 +46,7 @@ class Params:
     name_min_length: int = 6  # surnames this long may differ by one letter (transliterations)
 
     # events: which event a report and a sentence are about
-    event_slack_days: int = 3  # reports dated this close are about the same event
+    event_slack_days: int = 6  # days this close are the same story: a follow-up of Saturday on Tuesday's crash
     other_time_share: float = 0.5  # share of a report's dated sentences that must point elsewhere...
     other_time_min: int = 2  # ...and at least this many, to move the report to that other time
 
