@@ -234,3 +234,29 @@ def test_a_short_claim_whose_every_word_a_long_sentence_says_is_corroborated(eng
     )
     page = "Harbour Open final\nPublished 23 June 2025\nOstrova had chances in the decider.\nShe was broken to love.\n"
     assert by_text(local.annotate(page), "broken to love")["label"] == "corroborated"
+
+
+def test_a_later_report_recounting_the_claim_without_a_date_of_its_own_corroborates(engine):
+    # The page is dated the day of the talks; a report a week later recounts what was agreed, with no time
+    # of its own: it says the claim. A report dated before the talks cannot report them.
+    recount = (
+        "Envoys plan a second round\nPublished 12 March 2025\nThe two countries agreed to start working toward "
+        "ending the dispute and improving their trade and fishing ties.\nA second round is planned for April.\n"
+    )
+    page = (
+        "Envoys meet in Lisbon\nPublished 4 March 2025\nChile and Peru agreed to start working toward ending the "
+        "dispute and improving their trade and fishing ties.\n"
+    )
+    later = _small_engine(engine, {"recount": recount})
+    assert by_text(later.annotate(page), "agreed to start")["label"] == "corroborated"
+    earlier = _small_engine(engine, {"recount": recount.replace("12 March", "20 February")})
+    assert by_text(earlier.annotate(page), "agreed to start")["label"] == "unverified"
+
+
+def test_words_derived_from_one_another_count_as_the_same_word():
+    from workers.engine.judge import stem
+
+    assert stem("critically") == stem("critical")
+    assert stem("evacuation") == stem("evacuate")
+    assert stem("announcement") == stem("announce")
+    assert stem("rise") == "rise"  # a short word keeps its letters

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from workers.engine.compare import agrees, anchors, comparable, shown
 from workers.engine.events import same_event
@@ -26,6 +27,7 @@ class Statement:
     facts: Facts
     source: int
     when: object = None  # the time the sentence is about (its own anchor, or its report's)
+    anchored: bool = False  # the sentence names its own time; otherwise ``when`` is its report's
 
 
 @dataclass(frozen=True)
@@ -91,7 +93,48 @@ FEATURES = (
     "shared names",
     "claim length",
     "names the report lacks",
+    "stem coverage",
+    "content coverage",
+    "core covered",
+    "core shared",
 )
+
+SUFFIXES = (
+    "ation",
+    "ition",
+    "ment",
+    "ness",
+    "ally",
+    "ate",
+    "ing",
+    "ion",
+    "ity",
+    "ed",
+    "ly",
+    "al",
+    "er",
+    "es",
+    "s",
+    "e",
+)
+
+
+@lru_cache(maxsize=65_536)
+def stem(word: str) -> str:
+    """A word without its derivational endings, so "critically" meets "critical" and "evacuation" meets
+    "evacuate" (the parse's lemmas only undo inflection). At least four letters are kept."""
+    changed = True
+    while changed:
+        changed = False
+        for suffix in SUFFIXES:
+            if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+                word, changed = word[: -len(suffix)], True
+                break
+    return word
+
+
+def stems(terms: frozenset[str]) -> frozenset[str]:
+    return frozenset(stem(t) for t in terms)
 
 
 def features(
@@ -104,6 +147,17 @@ def features(
     numbers = sum(1 for t in shared if t.startswith("#"))
     names = len(shared & a.names)
     unknown = len(a.names - report_names) / max(1, len(a.names))
+    # The same words up to derivation ("critically", "critical"), and those that are not names: a sentence
+    # about the same people that says something else about them shares the names only.
+    theirs = stems(b.terms)
+    stemmed = [(t, idf.get(t, 1.0), stem(t) in theirs) for t in a.terms]
+    content = [(w, hit) for t, w, hit in stemmed if t not in a.names]
+    content_mass = sum(w for w, _ in content)
+    # What the claim says happened (its verb, subject and object) is in the sentence, and is what the
+    # sentence says happened: not only the setting the two share.
+    core = stems(a.core)
+    core_covered = len(core & theirs) / len(core) if core else 0.5
+    core_shared = len(core & stems(b.core)) / len(core) if core else 0.0
     return [
         cosine,
         word_overlap(a, b, idf),
@@ -115,6 +169,10 @@ def features(
         float(names),
         math.log1p(len(a.terms)),
         unknown,
+        sum(w for _, w, hit in stemmed if hit) / mass,
+        sum(w for w, hit in content if hit) / content_mass if content_mass else 0.0,
+        core_covered,
+        core_shared,
     ]
 
 
@@ -186,6 +244,9 @@ def _judge_nearest(claim, claim_when, candidates, context, elsewhere, findings, 
         other_time = not same_event(claim_when, statement.when, params.event_slack_days)
         if other_time and cosine < params.same_statement:
             continue
+        # A later report that says the very same thing without a time of its own may be recounting the
+        # claim's event ("In Riyadh, the two sides agreed to..." a week after): it can still say the claim.
+        recounts = other_time and _recounts(statement, claim_when)
         score = pair_score(cosine, claim, statement.facts, context.idf, params)
         agreeing, differing, told = [], [], []
         for n, mine in enumerate(claim.items):
@@ -207,8 +268,9 @@ def _judge_nearest(claim, claim_when, candidates, context, elsewhere, findings, 
                 findings.record(("fact", n), source.group, True, evidence())
             for n, mine, theirs in differing:
                 findings.record(("fact", n), source.group, False, evidence(differs(mine, theirs)))
-            continue
-        if denies(claim, statement.facts) and score >= params.negation:
+            if not recounts:
+                continue
+        elif denies(claim, statement.facts) and score >= params.negation:
             values = {
                 "page": "not" if claim.negated else "affirmed",
                 "report": "not" if statement.facts.negated else "affirmed",
@@ -236,6 +298,8 @@ def _judge_nearest(claim, claim_when, candidates, context, elsewhere, findings, 
             and not only_differs
         ):
             findings.record(("main",), source.group, True, evidence())
+        if other_time:
+            continue  # a recounting sentence supports the claim as a whole; its details were compared above
         # A detail both give, or a telling figure both give ("$1.2 million", "31 percent", "15,000")
         # even in other words: the same value for the same thing.
         if score >= params.detail:
@@ -246,6 +310,12 @@ def _judge_nearest(claim, claim_when, candidates, context, elsewhere, findings, 
                 continue  # the same sentence also gives the page's value
             if score >= (params.conflict_elsewhere if elsewhere else params.conflict):
                 findings.record(("fact", n), source.group, False, evidence(differs(mine, theirs)))
+
+
+def _recounts(statement: Statement, claim_when) -> bool:
+    """A sentence with no time of its own, in a report published after the claim's time: what it says may be
+    about that earlier time (a report can look back; it cannot report what has not happened yet)."""
+    return not statement.anchored and claim_when is not None and statement.when.start > claim_when.end
 
 
 def _figures_of_one_unit(mine, theirs) -> bool:

@@ -30,9 +30,24 @@ class Params:
     report_fact: float = 0.15  # pair score from which an anchored fact elsewhere in a report is compared
     # The support model: logistic regression over judge.features(), fitted on tune, blind and seed (not fresh)
     # (workers/devtools/fit_support.py); a report supports the claim's main fact above the threshold.
-    support_bias: float = -6.339
-    support_weights: tuple[float, ...] = (3.087, 1.669, 0.328, 0.713, 0.927, -0.680, 0.772, 0.104, 1.105, -0.927)
-    support_probability: float = 0.40
+    support_bias: float = -6.560
+    support_weights: tuple[float, ...] = (
+        3.015,
+        1.583,
+        -0.041,
+        0.647,
+        1.191,
+        -1.039,
+        0.769,
+        0.164,
+        1.179,
+        -0.905,
+        -0.090,
+        0.649,
+        0.391,
+        -0.136,
+    )
+    support_probability: float = 0.46
     covered: float = 0.85  # ...or when the sentence has this share of the claim's words (idf-weighted)
     differing_blocks_support: bool = True  # a sentence differing on the claim's detail does not support it
     figures_needed: bool = True  # a claim stating figures is supported only by a sentence giving them

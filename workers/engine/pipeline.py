@@ -187,7 +187,7 @@ class Engine:
         with self._phase("report events (undated reports follow the dated ones they echo)"):
             events = _report_events([p.event for p in parsed], vectors, owners)
         statements = tuple(
-            Statement(text, facts, number, when or events[number])
+            Statement(text, facts, number, when or events[number], anchored=when is not None and when != p.event)
             for number, p in enumerate(parsed)
             for text, facts, when in zip(p.texts, p.facts, p.whens)
         )
