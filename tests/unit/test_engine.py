@@ -260,3 +260,16 @@ def test_words_derived_from_one_another_count_as_the_same_word():
     assert stem("evacuation") == stem("evacuate")
     assert stem("announcement") == stem("announce")
     assert stem("rise") == "rise"  # a short word keeps its letters
+
+
+def test_a_claim_about_an_earlier_year_is_corroborated_by_a_later_report_naming_that_year(engine):
+    local = _small_engine(
+        engine,
+        {
+            "wire": "Redwood win the Harbour Shield\nPublished 18 May 2025\nRedwood won the Harbour Shield on "
+            "Saturday, beating Castlemoor 2-1.\nIt was the club's first Harbour Shield triumph since 1998.\n",
+        },
+    )
+    page = "Shield final preview\nPublished 16 May 2025\nRedwood last won the Harbour Shield in 1998.\n"
+    assert by_text(local.annotate(page), "last won")["label"] == "corroborated"
+    assert by_text(local.annotate(page.replace("1998", "2004")), "last won")["label"] != "corroborated"

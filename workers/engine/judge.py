@@ -242,7 +242,7 @@ def _judge_nearest(claim, claim_when, candidates, context, elsewhere, findings, 
         # Another event's report is no evidence, unless it says the very same thing with another
         # date ("annexed Crimea in 2014"): then the date it gives is what differs.
         other_time = not same_event(claim_when, statement.when, params.event_slack_days)
-        if other_time and cosine < params.same_statement:
+        if other_time and cosine < params.same_statement and not names_the_year(claim, statement.facts, cosine, params):
             continue
         # A later report that says the very same thing without a time of its own may be recounting the
         # claim's event ("In Riyadh, the two sides agreed to..." a week after): it can still say the claim.
@@ -310,6 +310,22 @@ def _judge_nearest(claim, claim_when, candidates, context, elsewhere, findings, 
                 continue  # the same sentence also gives the page's value
             if score >= (params.conflict_elsewhere if elsewhere else params.conflict):
                 findings.record(("fact", n), source.group, False, evidence(differs(mine, theirs)))
+
+
+def names_the_year(claim: Facts, other: Facts, cosine: float, params: Params = PARAMS) -> bool:
+    """A close sentence that names the year the claim names ("last won the cup in 1998", "their first cup since
+    1998") speaks of that time, whatever its report's date: its date is compared."""
+    return cosine >= params.same_year_statement and any(
+        mine.kind == theirs.kind == "date"
+        and mine.unit in YEARS
+        and theirs.unit in YEARS
+        and mine.value == theirs.value
+        for mine in claim.items
+        for theirs in other.items
+    )
+
+
+YEARS = ("year", "since")
 
 
 def _recounts(statement: Statement, claim_when) -> bool:

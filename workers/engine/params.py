@@ -25,6 +25,7 @@ class Params:
     unknown_names: int = 2  # a claim naming this many proper nouns the corpus never uses is about something else
     sole_figure: float = 0.6  # cosine from which the only figures of one unit in two sentences are compared
     same_statement: float = 0.7  # cosine at which a sentence dated to another time is the same statement
+    same_year_statement: float = 0.5  # ...or, naming the year the claim names, is about that time
     topic_share: float = 0.6  # a word in this share of the reports is a word of the story...
     topic_words: int = 12  # ...and the story has at most this many
     report_fact: float = 0.15  # pair score from which an anchored fact elsewhere in a report is compared
