@@ -273,3 +273,20 @@ def test_a_claim_about_an_earlier_year_is_corroborated_by_a_later_report_naming_
     page = "Shield final preview\nPublished 16 May 2025\nRedwood last won the Harbour Shield in 1998.\n"
     assert by_text(local.annotate(page), "last won")["label"] == "corroborated"
     assert by_text(local.annotate(page.replace("1998", "2004")), "last won")["label"] != "corroborated"
+
+
+def test_a_sentence_giving_one_of_the_claims_figures_can_support_it(engine):
+    # The claim's figures are the news: a sentence giving none of them does not confirm it, one that gives
+    # one of them ("two winter seasons") does, though it says nothing of the other ("13 months").
+    local = _small_engine(
+        engine,
+        {
+            "wire": "Vaccine trial\nPublished 14 May 2025\nThe trial of 24,600 people covered two winter seasons.\n"
+            "The vaccine cut illness by 71 percent.\n",
+        },
+    )
+    page = (
+        "Trial explainer\nPublished 15 May 2025\nThe study followed volunteers for 13 months over two winter seasons.\n"
+    )
+    assert by_text(local.annotate(page), "13 months")["label"] == "corroborated"
+    assert by_text(local.annotate(page.replace("two winter", "three winter")), "13 months")["label"] != "corroborated"

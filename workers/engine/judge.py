@@ -285,6 +285,7 @@ def _judge_nearest(claim, claim_when, candidates, context, elsewhere, findings, 
             claim.items
             and all(f.kind == "amount" for f in claim.items)
             and not any(m.kind == "amount" for _, m, _ in agreeing + differing)
+            and not x[FEATURES.index("shared figures")]
         )
         # A sentence that gives another value for the claim's detail, and agrees on none, does not
         # back the claim as a whole: what it says differs ("lasted six hours" vs "four hours").
