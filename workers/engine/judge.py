@@ -278,7 +278,7 @@ def _judge_nearest(claim, claim_when, candidates, context, elsewhere, findings, 
             findings.record(("negation",), source.group, False, evidence(values))
             continue
         x = features(cosine, claim, statement.facts, context.idf, len(agreeing), len(differing), source.names)
-        if trace is not None:
+        if trace is not None and not other_time:  # the model is fitted on sentences of the claim's event
             trace.append((statement.source, x))
         # A claim whose figures the sentence never gives is not confirmed by it (the figure is the news).
         figures_missing = (
