@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from workers.engine.compare import agrees, anchors, comparable, shown
 from workers.engine.events import same_event
@@ -28,6 +28,11 @@ class Statement:
     source: int
     when: object = None  # the time the sentence is about (its own anchor, or its report's)
     anchored: bool = False  # the sentence names its own time; otherwise ``when`` is its report's
+
+    @cached_property
+    def stems(self) -> tuple[frozenset[str], frozenset[str]]:
+        """Its terms and its core up to derivation (worked out once: a sentence is a candidate of many claims)."""
+        return stems(self.facts.terms), stems(self.facts.core)
 
 
 @dataclass(frozen=True)
@@ -138,9 +143,18 @@ def stems(terms: frozenset[str]) -> frozenset[str]:
 
 
 def features(
-    cosine: float, a: Facts, b: Facts, idf: dict[str, float], agree: int, differ: int, report_names: frozenset[str]
+    cosine: float,
+    a: Facts,
+    b: Facts,
+    idf: dict[str, float],
+    agree: int,
+    differ: int,
+    report_names: frozenset[str],
+    b_stems: tuple[frozenset[str], frozenset[str]] | None = None,
+    overlap: float | None = None,
 ) -> list[float]:
-    """What the support model weighs for a claim and one sentence of a report (see FEATURES)."""
+    """What the support model weighs for a claim and one sentence of a report (see FEATURES); ``b_stems``
+    (``Statement.stems``) and ``overlap`` (``word_overlap``) when the caller has them already."""
     shared = a.terms & b.terms
     mass = sum(idf.get(t, 1.0) for t in a.terms) or 1.0
     shared_mass = sum(idf.get(t, 1.0) for t in shared)
@@ -149,7 +163,7 @@ def features(
     unknown = len(a.names - report_names) / max(1, len(a.names))
     # The same words up to derivation ("critically", "critical"), and those that are not names: a sentence
     # about the same people that says something else about them shares the names only.
-    theirs = stems(b.terms)
+    theirs, their_core = b_stems or (stems(b.terms), stems(b.core))
     stemmed = [(t, idf.get(t, 1.0), stem(t) in theirs) for t in a.terms]
     content = [(w, hit) for t, w, hit in stemmed if t not in a.names]
     content_mass = sum(w for w, _ in content)
@@ -157,10 +171,10 @@ def features(
     # sentence says happened: not only the setting the two share.
     core = stems(a.core)
     core_covered = len(core & theirs) / len(core) if core else 0.5
-    core_shared = len(core & stems(b.core)) / len(core) if core else 0.0
+    core_shared = len(core & their_core) / len(core) if core else 0.0
     return [
         cosine,
-        word_overlap(a, b, idf),
+        word_overlap(a, b, idf) if overlap is None else overlap,
         shared_mass / mass,
         math.log1p(shared_mass),
         float(agree),
@@ -182,8 +196,13 @@ def support_probability(x: list[float], params: Params) -> float:
 
 
 def pair_score(cosine: float, a: Facts, b: Facts, idf: dict[str, float], params: Params = PARAMS) -> float:
+    return blend(cosine, word_overlap(a, b, idf), params)
+
+
+def blend(cosine: float, overlap: float, params: Params = PARAMS) -> float:
+    """The pair score of a cosine and an idf word overlap."""
     w = params.cosine_weight
-    return w * max(cosine, 0.0) + (1 - w) * word_overlap(a, b, idf)
+    return w * max(cosine, 0.0) + (1 - w) * overlap
 
 
 def named_elsewhere(mine, theirs, source: Source, context: Context) -> bool:
@@ -247,7 +266,8 @@ def _judge_nearest(claim, claim_when, candidates, context, elsewhere, findings, 
         # A later report that says the very same thing without a time of its own may be recounting the
         # claim's event ("In Riyadh, the two sides agreed to..." a week after): it can still say the claim.
         recounts = other_time and _recounts(statement, claim_when)
-        score = pair_score(cosine, claim, statement.facts, context.idf, params)
+        overlap = word_overlap(claim, statement.facts, context.idf)
+        score = blend(cosine, overlap, params)
         agreeing, differing, told = [], [], []
         for n, mine in enumerate(claim.items):
             if (other_time and mine.kind != "date") or mine.kind == "title":
@@ -277,7 +297,17 @@ def _judge_nearest(claim, claim_when, candidates, context, elsewhere, findings, 
             }
             findings.record(("negation",), source.group, False, evidence(values))
             continue
-        x = features(cosine, claim, statement.facts, context.idf, len(agreeing), len(differing), source.names)
+        x = features(
+            cosine,
+            claim,
+            statement.facts,
+            context.idf,
+            len(agreeing),
+            len(differing),
+            source.names,
+            statement.stems,
+            overlap,
+        )
         if trace is not None and not other_time:  # the model is fitted on sentences of the claim's event
             trace.append((statement.source, x))
         # A claim whose figures the sentence never gives is not confirmed by it (the figure is the news).
