@@ -250,3 +250,59 @@ def test_a_follow_up_days_later_is_judged_against_the_reports_of_the_event(engin
     # A month later it would be another event.
     later = page.replace("16 March", "16 April")
     assert by_text(local.annotate(later), "Everybody")["label"] == "unverified"
+
+
+def test_a_later_report_recounting_the_claim_without_a_date_of_its_own_corroborates(engine):
+    # The page is dated the day of the talks; a report a week later recounts what was agreed, with no time
+    # of its own: it says the claim. A report dated before the talks cannot report them.
+    recount = (
+        "Envoys plan a second round\nPublished 12 March 2025\nThe two countries agreed to start working toward "
+        "ending the dispute and improving their trade and fishing ties.\nA second round is planned for April.\n"
+    )
+    page = (
+        "Envoys meet in Lisbon\nPublished 4 March 2025\nChile and Peru agreed to start working toward ending the "
+        "dispute and improving their trade and fishing ties.\n"
+    )
+    later = _small_engine(engine, {"recount": recount})
+    assert by_text(later.annotate(page), "agreed to start")["label"] == "corroborated"
+    earlier = _small_engine(engine, {"recount": recount.replace("12 March", "20 February")})
+    assert by_text(earlier.annotate(page), "agreed to start")["label"] == "unverified"
+
+
+def test_words_derived_from_one_another_count_as_the_same_word():
+    from workers.engine.judge import stem
+
+    assert stem("critically") == stem("critical")
+    assert stem("evacuation") == stem("evacuate")
+    assert stem("announcement") == stem("announce")
+    assert stem("rise") == "rise"  # a short word keeps its letters
+
+
+def test_a_claim_about_an_earlier_year_is_corroborated_by_a_later_report_naming_that_year(engine):
+    local = _small_engine(
+        engine,
+        {
+            "wire": "Redwood win the Harbour Shield\nPublished 18 May 2025\nRedwood won the Harbour Shield on "
+            "Saturday, beating Castlemoor 2-1.\nIt was the club's first Harbour Shield triumph since 1998.\n",
+        },
+    )
+    page = "Shield final preview\nPublished 16 May 2025\nRedwood last won the Harbour Shield in 1998.\n"
+    assert by_text(local.annotate(page), "last won")["label"] == "corroborated"
+    assert by_text(local.annotate(page.replace("1998", "2004")), "last won")["label"] != "corroborated"
+
+
+def test_a_sentence_giving_one_of_the_claims_figures_can_support_it(engine):
+    # The claim's figures are the news: a sentence giving none of them does not confirm it, one that gives
+    # one of them ("two winter seasons") does, though it says nothing of the other ("13 months").
+    local = _small_engine(
+        engine,
+        {
+            "wire": "Vaccine trial\nPublished 14 May 2025\nThe trial of 24,600 people covered two winter seasons.\n"
+            "The vaccine cut illness by 71 percent.\n",
+        },
+    )
+    page = (
+        "Trial explainer\nPublished 15 May 2025\nThe study followed volunteers for 13 months over two winter seasons.\n"
+    )
+    assert by_text(local.annotate(page), "13 months")["label"] == "corroborated"
+    assert by_text(local.annotate(page.replace("two winter", "three winter")), "13 months")["label"] != "corroborated"

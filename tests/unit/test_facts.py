@@ -194,3 +194,14 @@ def test_who_did_it_reaches_a_second_verb_of_the_same_subject():
     assert compare(
         "Danny Okafor took and scored the decisive penalty.", "Kofi Mensah scored the winning penalty.", "agent"
     ) == (True, False)
+
+
+def test_the_core_of_a_sentence_is_its_verb_subject_and_object_and_a_quote_is_its_statement():
+    from workers.engine import nlp
+    from workers.engine.facts import extract
+
+    core = lambda text: extract(nlp.parse([text])[0]).core  # noqa: E731
+    assert {"delay", "help"} <= core("Kovalenko said afterwards that the rain delay had helped her regroup.")
+    assert "say" not in core("Kovalenko said afterwards that the rain delay had helped her regroup.")
+    assert {"carry", "ward"} <= core("Castell carried 14 of the city's 20 wards.")
+    assert "agenda" in core("Ukraine is not on the agenda, a spokesperson said.")

@@ -39,6 +39,7 @@ class Facts:
     denied_key: frozenset[str] = frozenset()  # what is denied: the verb, or what "is not" ("on the agenda")
     names: frozenset[str] = frozenset()  # lower-case proper nouns: people, places, bodies
     terms: frozenset[str] = field(default_factory=frozenset)  # content lemmas
+    core: frozenset[str] = frozenset()  # who does what to whom: lemmas of the main verb, its subject and object
 
     def of(self, kind: str) -> list[Fact]:
         return [f for f in self.items if f.kind == kind]
@@ -935,4 +936,32 @@ def extract(doc) -> Facts:
     }
     # A figure is a telling word of its own, however it is written: '212', '06:55', 'nine' = '9'.
     terms |= {_figure_term(t) for t in doc if t.like_num or any(c.isdigit() for c in t.text)}
-    return Facts(tuple(items), bool(denied), denied, keys, names, terms)
+    return Facts(tuple(items), bool(denied), denied, keys, names, terms, core_terms(doc))
+
+
+CORE_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "attr", "acomp", "oprd", "xcomp", "dative", "agent"})
+
+
+def core_terms(doc) -> frozenset[str]:
+    """The content lemmas of what a sentence says happened: its main verb with the heads of its subject,
+    object and complement (and of their prepositional objects). For "X said Y" it is Y's: the statement."""
+    speech = lexicon()["speech_verbs"]
+    core: set[str] = set()
+    for root in (t for t in doc if t.dep_ == "ROOT"):
+        clause = root
+        if canonical(root.lemma_ or root.text) in speech:
+            clause = next((c for c in root.children if c.dep_ in ("ccomp", "parataxis")), root)
+        for t in [clause, *clause.children]:
+            if t is not clause and t.dep_ not in CORE_DEPS:
+                continue
+            if t.dep_ == "agent":  # "was approved by the board": the board
+                t = next((c for c in t.children if c.dep_ == "pobj"), t)
+            words = [t]
+            # "sanctions against Russia": what the noun is of; "is on the agenda", "led to sanctions": a
+            # verb without an object says what it is about in its preposition.
+            if t is not clause or not any(c.dep_ in ("dobj", "attr", "acomp") for c in t.children):
+                words += [o for p in t.children if p.dep_ == "prep" for o in p.children if o.dep_ == "pobj"]
+            core.update(
+                canonical(w.lemma_ or w.text) for w in words if w.is_alpha and not w.is_stop and len(w.text) > 2
+            )
+    return frozenset(core)

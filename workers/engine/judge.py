@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 
 from workers.engine.compare import agrees, anchors, comparable, shown
 from workers.engine.events import same_event
@@ -26,6 +27,12 @@ class Statement:
     facts: Facts
     source: int
     when: object = None  # the time the sentence is about (its own anchor, or its report's)
+    anchored: bool = False  # the sentence names its own time; otherwise ``when`` is its report's
+
+    @cached_property
+    def stems(self) -> tuple[frozenset[str], frozenset[str]]:
+        """Its terms and its core up to derivation (worked out once: a sentence is a candidate of many claims)."""
+        return stems(self.facts.terms), stems(self.facts.core)
 
 
 @dataclass(frozen=True)
@@ -91,22 +98,83 @@ FEATURES = (
     "shared names",
     "claim length",
     "names the report lacks",
+    "stem coverage",
+    "content coverage",
+    "core covered",
+    "core shared",
+)
+
+SUFFIXES = (
+    "ation",
+    "ition",
+    "ment",
+    "ness",
+    "ally",
+    "ate",
+    "ing",
+    "ion",
+    "ity",
+    "ed",
+    "ly",
+    "al",
+    "er",
+    "es",
+    "s",
+    "e",
 )
 
 
+@lru_cache(maxsize=65_536)
+def stem(word: str) -> str:
+    """A word without its derivational endings, so "critically" meets "critical" and "evacuation" meets
+    "evacuate" (the parse's lemmas only undo inflection). At least four letters are kept."""
+    changed = True
+    while changed:
+        changed = False
+        for suffix in SUFFIXES:
+            if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+                word, changed = word[: -len(suffix)], True
+                break
+    return word
+
+
+def stems(terms: frozenset[str]) -> frozenset[str]:
+    return frozenset(stem(t) for t in terms)
+
+
 def features(
-    cosine: float, a: Facts, b: Facts, idf: dict[str, float], agree: int, differ: int, report_names: frozenset[str]
+    cosine: float,
+    a: Facts,
+    b: Facts,
+    idf: dict[str, float],
+    agree: int,
+    differ: int,
+    report_names: frozenset[str],
+    b_stems: tuple[frozenset[str], frozenset[str]] | None = None,
+    overlap: float | None = None,
 ) -> list[float]:
-    """What the support model weighs for a claim and one sentence of a report (see FEATURES)."""
+    """What the support model weighs for a claim and one sentence of a report (see FEATURES); ``b_stems``
+    (``Statement.stems``) and ``overlap`` (``word_overlap``) when the caller has them already."""
     shared = a.terms & b.terms
     mass = sum(idf.get(t, 1.0) for t in a.terms) or 1.0
     shared_mass = sum(idf.get(t, 1.0) for t in shared)
     numbers = sum(1 for t in shared if t.startswith("#"))
     names = len(shared & a.names)
     unknown = len(a.names - report_names) / max(1, len(a.names))
+    # The same words up to derivation ("critically", "critical"), and those that are not names: a sentence
+    # about the same people that says something else about them shares the names only.
+    theirs, their_core = b_stems or (stems(b.terms), stems(b.core))
+    stemmed = [(t, idf.get(t, 1.0), stem(t) in theirs) for t in a.terms]
+    content = [(w, hit) for t, w, hit in stemmed if t not in a.names]
+    content_mass = sum(w for w, _ in content)
+    # What the claim says happened (its verb, subject and object) is in the sentence, and is what the
+    # sentence says happened: not only the setting the two share.
+    core = stems(a.core)
+    core_covered = len(core & theirs) / len(core) if core else 0.5
+    core_shared = len(core & their_core) / len(core) if core else 0.0
     return [
         cosine,
-        word_overlap(a, b, idf),
+        word_overlap(a, b, idf) if overlap is None else overlap,
         shared_mass / mass,
         math.log1p(shared_mass),
         float(agree),
@@ -115,6 +183,10 @@ def features(
         float(names),
         math.log1p(len(a.terms)),
         unknown,
+        sum(w for _, w, hit in stemmed if hit) / mass,
+        sum(w for w, hit in content if hit) / content_mass if content_mass else 0.0,
+        core_covered,
+        core_shared,
     ]
 
 
@@ -124,8 +196,13 @@ def support_probability(x: list[float], params: Params) -> float:
 
 
 def pair_score(cosine: float, a: Facts, b: Facts, idf: dict[str, float], params: Params = PARAMS) -> float:
+    return blend(cosine, word_overlap(a, b, idf), params)
+
+
+def blend(cosine: float, overlap: float, params: Params = PARAMS) -> float:
+    """The pair score of a cosine and an idf word overlap."""
     w = params.cosine_weight
-    return w * max(cosine, 0.0) + (1 - w) * word_overlap(a, b, idf)
+    return w * max(cosine, 0.0) + (1 - w) * overlap
 
 
 def named_elsewhere(mine, theirs, source: Source, context: Context) -> bool:
@@ -184,9 +261,13 @@ def _judge_nearest(claim, claim_when, candidates, context, elsewhere, findings, 
         # Another event's report is no evidence, unless it says the very same thing with another
         # date ("annexed Crimea in 2014"): then the date it gives is what differs.
         other_time = not same_event(claim_when, statement.when, params.event_slack_days)
-        if other_time and cosine < params.same_statement:
+        if other_time and cosine < params.same_statement and not names_the_year(claim, statement.facts, cosine, params):
             continue
-        score = pair_score(cosine, claim, statement.facts, context.idf, params)
+        # A later report that says the very same thing without a time of its own may be recounting the
+        # claim's event ("In Riyadh, the two sides agreed to..." a week after): it can still say the claim.
+        recounts = other_time and _recounts(statement, claim_when)
+        overlap = word_overlap(claim, statement.facts, context.idf)
+        score = blend(cosine, overlap, params)
         agreeing, differing, told = [], [], []
         for n, mine in enumerate(claim.items):
             if (other_time and mine.kind != "date") or mine.kind == "title":
@@ -207,22 +288,34 @@ def _judge_nearest(claim, claim_when, candidates, context, elsewhere, findings, 
                 findings.record(("fact", n), source.group, True, evidence())
             for n, mine, theirs in differing:
                 findings.record(("fact", n), source.group, False, evidence(differs(mine, theirs)))
-            continue
-        if denies(claim, statement.facts) and score >= params.negation:
+            if not recounts:
+                continue
+        elif denies(claim, statement.facts) and score >= params.negation:
             values = {
                 "page": "not" if claim.negated else "affirmed",
                 "report": "not" if statement.facts.negated else "affirmed",
             }
             findings.record(("negation",), source.group, False, evidence(values))
             continue
-        x = features(cosine, claim, statement.facts, context.idf, len(agreeing), len(differing), source.names)
-        if trace is not None:
+        x = features(
+            cosine,
+            claim,
+            statement.facts,
+            context.idf,
+            len(agreeing),
+            len(differing),
+            source.names,
+            statement.stems,
+            overlap,
+        )
+        if trace is not None and not other_time:  # the model is fitted on sentences of the claim's event
             trace.append((statement.source, x))
         # A claim whose figures the sentence never gives is not confirmed by it (the figure is the news).
         figures_missing = (
             claim.items
             and all(f.kind == "amount" for f in claim.items)
             and not any(m.kind == "amount" for _, m, _ in agreeing + differing)
+            and not x[FEATURES.index("shared figures")]
         )
         # A sentence that gives another value for the claim's detail, and agrees on none, does not
         # back the claim as a whole: what it says differs ("lasted six hours" vs "four hours").
@@ -236,6 +329,8 @@ def _judge_nearest(claim, claim_when, candidates, context, elsewhere, findings, 
             and not only_differs
         ):
             findings.record(("main",), source.group, True, evidence())
+        if other_time:
+            continue  # a recounting sentence supports the claim as a whole; its details were compared above
         # A detail both give, or a telling figure both give ("$1.2 million", "31 percent", "15,000")
         # even in other words: the same value for the same thing.
         if score >= params.detail:
@@ -246,6 +341,28 @@ def _judge_nearest(claim, claim_when, candidates, context, elsewhere, findings, 
                 continue  # the same sentence also gives the page's value
             if score >= (params.conflict_elsewhere if elsewhere else params.conflict):
                 findings.record(("fact", n), source.group, False, evidence(differs(mine, theirs)))
+
+
+def names_the_year(claim: Facts, other: Facts, cosine: float, params: Params = PARAMS) -> bool:
+    """A close sentence that names the year the claim names ("last won the cup in 1998", "their first cup since
+    1998") speaks of that time, whatever its report's date: its date is compared."""
+    return cosine >= params.same_year_statement and any(
+        mine.kind == theirs.kind == "date"
+        and mine.unit in YEARS
+        and theirs.unit in YEARS
+        and mine.value == theirs.value
+        for mine in claim.items
+        for theirs in other.items
+    )
+
+
+YEARS = ("year", "since")
+
+
+def _recounts(statement: Statement, claim_when) -> bool:
+    """A sentence with no time of its own, in a report published after the claim's time: what it says may be
+    about that earlier time (a report can look back; it cannot report what has not happened yet)."""
+    return not statement.anchored and claim_when is not None and statement.when.start > claim_when.end
 
 
 def _figures_of_one_unit(mine, theirs) -> bool:

@@ -27,7 +27,7 @@ from workers.engine.embed import Embedder
 from workers.engine.events import corpus_clock, same_event, timeline
 from workers.engine.facts import Fact, Facts
 from workers.engine.index import SentenceIndex
-from workers.engine.judge import Context, Source, Statement, idf_weights, judge
+from workers.engine.judge import Context, Source, Statement, idf_weights, judge, names_the_year
 from workers.engine.params import PARAMS
 from workers.engine.segment import split_sentences
 
@@ -187,7 +187,7 @@ class Engine:
         with self._phase("report events (undated reports follow the dated ones they echo)"):
             events = _report_events([p.event for p in parsed], vectors, owners)
         statements = tuple(
-            Statement(text, facts, number, when or events[number])
+            Statement(text, facts, number, when or events[number], anchored=when is not None and when != p.event)
             for number, p in enumerate(parsed)
             for text, facts, when in zip(p.texts, p.facts, p.whens)
         )
@@ -283,7 +283,9 @@ class Engine:
             nearest = [(snap.statements[i], float(c)) for i, c in zip(ids, cosines)]
             same = [same_event(claim_when, statement.when, PARAMS.event_slack_days) for statement, _ in nearest]
             candidates = [pair for pair, ok in zip(nearest, same) if ok][: PARAMS.candidates] + [
-                pair for pair, ok in zip(nearest, same) if not ok and pair[1] >= PARAMS.same_statement
+                pair
+                for pair, ok in zip(nearest, same)
+                if not ok and (pair[1] >= PARAMS.same_statement or names_the_year(facts, pair[0].facts, pair[1]))
             ]
             trace = [] if traces is not None else None
             verdict = judge(
