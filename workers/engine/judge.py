@@ -18,6 +18,7 @@ from functools import cached_property, lru_cache
 from workers.engine.compare import agrees, anchors, comparable, shown
 from workers.engine.events import same_event
 from workers.engine.facts import Facts
+from workers.engine.lexicon import lexicon
 from workers.engine.params import PARAMS, Params
 
 
@@ -104,25 +105,6 @@ FEATURES = (
     "core shared",
 )
 
-SUFFIXES = (
-    "ation",
-    "ition",
-    "ment",
-    "ness",
-    "ally",
-    "ate",
-    "ing",
-    "ion",
-    "ity",
-    "ed",
-    "ly",
-    "al",
-    "er",
-    "es",
-    "s",
-    "e",
-)
-
 
 @lru_cache(maxsize=65_536)
 def stem(word: str) -> str:
@@ -131,7 +113,7 @@ def stem(word: str) -> str:
     changed = True
     while changed:
         changed = False
-        for suffix in SUFFIXES:
+        for suffix in lexicon()["suffixes"]:
             if word.endswith(suffix) and len(word) - len(suffix) >= 4:
                 word, changed = word[: -len(suffix)], True
                 break

@@ -41,6 +41,7 @@ def lexicon() -> dict:
         "speech_verbs": frozenset(data["speech"]["verbs"]),
         "negative_verbs": tuple(data["negation"]["verbs"]),
         "furniture": {key: tuple(phrases) for key, phrases in data["furniture"].items()},
+        "suffixes": tuple(data["stems"]["suffixes"]),
     }
 
 
